@@ -1,0 +1,133 @@
+"""Configuration classes, chosen by the ``LMS_CONFIG`` environment variable.
+
+``development`` is the default and is the embedded mode the README's ``make run`` uses:
+SQLite under ``instance/``, jobs run inline, email to an outbox table. ``production``
+refuses to start without ``SECRET_KEY`` from the environment. Secrets only ever come
+from the environment.
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import timedelta
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent
+INSTANCE_DIR = Path(os.environ.get("LMS_INSTANCE_PATH", BASE_DIR / "instance"))
+
+
+def _env_bool(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _env_int(name: str, default: int) -> int:
+    value = os.environ.get(name)
+    return int(value) if value else default
+
+
+def _database_url(default: str) -> str:
+    url = os.environ.get("DATABASE_URL", default)
+    # Heroku-style URLs name the old driver; SQLAlchemy wants psycopg 3 named explicitly.
+    if url.startswith("postgres://"):
+        url = "postgresql://" + url.removeprefix("postgres://")
+    if url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
+    return url
+
+
+class Config:
+    SECRET_KEY = os.environ.get("SECRET_KEY")
+    SERVICE_NAME = "ALS Facilitator Programme"
+
+    SQLALCHEMY_DATABASE_URI = _database_url(f"sqlite:///{INSTANCE_DIR / 'lms.sqlite'}")
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    REDIS_URL = os.environ.get("REDIS_URL") or None
+    RQ_QUEUE = os.environ.get("RQ_QUEUE", "lms")
+
+    # Email: "outbox" stores messages in a table admins can read; "smtp" sends them.
+    MAIL_BACKEND = os.environ.get("MAIL_BACKEND", "outbox")
+    MAIL_SERVER = os.environ.get("MAIL_SERVER", "localhost")
+    MAIL_PORT = _env_int("MAIL_PORT", 587)
+    MAIL_USE_TLS = _env_bool("MAIL_USE_TLS", True)
+    MAIL_USERNAME = os.environ.get("MAIL_USERNAME")
+    MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD")
+    MAIL_DEFAULT_SENDER = os.environ.get(
+        "MAIL_DEFAULT_SENDER", "ALS Facilitator Programme <no-reply@example.org>"
+    )
+
+    UPLOAD_FOLDER = os.environ.get("UPLOAD_FOLDER", str(INSTANCE_DIR / "uploads"))
+    MAX_CONTENT_LENGTH = _env_int("MAX_UPLOAD_MB", 10) * 1024 * 1024
+
+    LANGUAGES = ("en", "cy")
+    BABEL_DEFAULT_LOCALE = "en"
+    BABEL_DEFAULT_TIMEZONE = "Europe/London"
+
+    PASSWORD_MIN_LENGTH = 12
+    PASSWORD_RESET_HOURS = _env_int("PASSWORD_RESET_HOURS", 2)
+    REMEMBER_COOKIE_DURATION = timedelta(days=_env_int("REMEMBER_DAYS", 14))
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    PERMANENT_SESSION_LIFETIME = timedelta(hours=12)
+
+    # Sign-in limits: failed attempts per account and per address.
+    LOGIN_LIMIT_ACCOUNT = os.environ.get("LOGIN_LIMIT_ACCOUNT", "5 per 15 minutes")
+    LOGIN_LIMIT_ADDRESS = os.environ.get("LOGIN_LIMIT_ADDRESS", "20 per 15 minutes")
+    RATELIMIT_HEADERS_ENABLED = False
+
+    WTF_CSRF_TIME_LIMIT = None  # tied to the session instead, so a slow form is not lost
+    SEND_FILE_MAX_AGE_DEFAULT = timedelta(hours=1)
+    PREFERRED_URL_SCHEME = "http"
+    TESTING = False
+    DEBUG = False
+
+    @classmethod
+    def ratelimit_storage(cls) -> str:
+        return cls.REDIS_URL or "memory://"
+
+
+class DevelopmentConfig(Config):
+    SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-secret-change-me")
+    DEBUG = _env_bool("FLASK_DEBUG", False)
+
+
+class TestingConfig(Config):
+    TESTING = True
+    SECRET_KEY = "testing-secret"  # noqa: S105
+    SQLALCHEMY_DATABASE_URI = _database_url("sqlite://")
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {}
+    WTF_CSRF_ENABLED = False  # tests that check CSRF switch it back on
+    SERVER_NAME = "localhost"
+    UPLOAD_FOLDER = str(INSTANCE_DIR / "test-uploads")
+    # Argon2 at test strength: the hash format and checks are the same, only cheaper.
+    ARGON2_TIME_COST = 1
+    ARGON2_MEMORY_COST = 1024
+
+
+class ProductionConfig(Config):
+    SESSION_COOKIE_SECURE = True
+    REMEMBER_COOKIE_SECURE = True
+    PREFERRED_URL_SCHEME = "https"
+    MAIL_BACKEND = os.environ.get("MAIL_BACKEND", "smtp")
+
+
+CONFIGS: dict[str, type[Config]] = {
+    "development": DevelopmentConfig,
+    "testing": TestingConfig,
+    "production": ProductionConfig,
+}
+
+
+def get_config(name: str | None = None) -> type[Config]:
+    """The config class named by ``name`` or ``LMS_CONFIG`` (default: development)."""
+    name = name or os.environ.get("LMS_CONFIG", "development")
+    try:
+        return CONFIGS[name]
+    except KeyError:
+        raise RuntimeError(
+            f"Unknown LMS_CONFIG {name!r}; use one of {', '.join(CONFIGS)}"
+        ) from None

@@ -1,0 +1,64 @@
+"""``flask`` commands for what an operator does by hand."""
+
+from __future__ import annotations
+
+import click
+from flask import Flask
+from flask.cli import AppGroup
+
+from lms.extensions import db
+
+seed = AppGroup("seed", help="Load data: demo accounts (and, later, scale data).")
+
+
+@seed.command("demo")
+def seed_demo_command() -> None:
+    """Create one demo account per role (idempotent) and print them."""
+    from lms.demo import DEMO_PASSWORD, seed_demo
+
+    accounts = seed_demo()
+    db.session.commit()
+    click.echo("Demo accounts (password for all: %s):" % DEMO_PASSWORD)
+    for account in accounts:
+        click.echo(f"  {account.role.value:<12} {account.email}")
+
+
+@click.command("create-admin")
+@click.option("--email", prompt=True)
+@click.option("--name", prompt=True)
+@click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
+def create_admin_command(email: str, name: str, password: str) -> None:
+    """Create an administrator account, or make an existing account an administrator."""
+    from lms.accounts import services
+    from lms.accounts.models import Role
+
+    user = services.find_user_by_email(email)
+    try:
+        if user is None:
+            user = services.register_user(email, name, password, roles=(Role.ADMIN,))
+            click.echo(f"Created administrator {user.email}")
+        else:
+            services.grant_role(user, Role.ADMIN, by=None)
+            click.echo(f"{user.email} is now an administrator")
+    except services.AccountError as exc:
+        raise click.ClickException(exc.message) from None
+    db.session.commit()
+
+
+@click.command("worker")
+@click.option("--burst", is_flag=True, help="Stop when the queue is empty.")
+def worker_command(burst: bool) -> None:
+    """Run an RQ worker for background jobs, inside this app's context."""
+    from lms.jobs import make_worker
+
+    try:
+        worker = make_worker()
+    except RuntimeError as exc:
+        raise click.ClickException(str(exc)) from None
+    worker.work(burst=burst, with_scheduler=True)
+
+
+def register_commands(app: Flask) -> None:
+    app.cli.add_command(seed)
+    app.cli.add_command(create_admin_command)
+    app.cli.add_command(worker_command)

@@ -1,0 +1,70 @@
+"""Demo data: one account per role, so every part of the programme has someone to show it.
+
+Idempotent: running it again changes nothing that is already there. Later features add
+their own demo records here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from lms.accounts import services as accounts
+from lms.accounts.models import Organisation, Region, Role, Sector, User
+from lms.extensions import db
+
+DEMO_PASSWORD = "action-learning-demo"  # noqa: S105 - published demo password, demo data only
+
+
+@dataclass(frozen=True)
+class DemoAccount:
+    email: str
+    name: str
+    role: Role
+    organisation: str
+
+
+DEMO_ORGANISATIONS = [
+    ("Leeds Teaching Hospitals NHS Trust", Sector.ACUTE, Region.NORTH_EAST_YORKSHIRE, "RR8"),
+    ("Cardiff and Vale University Health Board", Sector.ACUTE, Region.WALES, "7A4"),
+    ("Bristol Community Health", Sector.COMMUNITY, Region.SOUTH_WEST, None),
+    ("Greater Manchester Mental Health NHS Foundation Trust", Sector.MENTAL_HEALTH,
+     Region.NORTH_WEST, "RXV"),
+    ("NHS North East London Integrated Care Board", Sector.ICB, Region.LONDON, "QMF"),
+]
+
+DEMO_ACCOUNTS = [
+    DemoAccount("admin@example.org", "Alex Admin", Role.ADMIN,
+                "NHS North East London Integrated Care Board"),
+    DemoAccount("lead@example.org", "Lowri Lead", Role.LEAD,
+                "Cardiff and Vale University Health Board"),
+    DemoAccount("supervisor@example.org", "Sam Supervisor", Role.SUPERVISOR,
+                "Greater Manchester Mental Health NHS Foundation Trust"),
+    DemoAccount("reviewer@example.org", "Rhys Reviewer", Role.REVIEWER,
+                "Bristol Community Health"),
+    DemoAccount("facilitator@example.org", "Fatima Facilitator", Role.FACILITATOR,
+                "Leeds Teaching Hospitals NHS Trust"),
+    DemoAccount("trainee@example.org", "Tom Trainee", Role.TRAINEE,
+                "Bristol Community Health"),
+    DemoAccount("applicant@example.org", "Aisha Applicant", Role.APPLICANT,
+                "Greater Manchester Mental Health NHS Foundation Trust"),
+]
+
+
+def seed_demo() -> list[DemoAccount]:
+    """Create the demo organisations and accounts that do not exist yet."""
+    organisations = {}
+    for name, sector, region, ods in DEMO_ORGANISATIONS:
+        org = db.session.scalar(db.select(Organisation).where(Organisation.name == name))
+        if org is None:
+            org = Organisation(name=name, sector=sector, region=region, ods_code=ods)
+            db.session.add(org)
+        organisations[name] = org
+    db.session.flush()
+    for account in DEMO_ACCOUNTS:
+        user = db.session.scalar(db.select(User).where(User.email == account.email))
+        if user is None:
+            user = accounts.register_user(account.email, account.name, DEMO_PASSWORD,
+                                          roles=(account.role,))
+            user.organisation_id = organisations[account.organisation].id
+    db.session.flush()
+    return DEMO_ACCOUNTS

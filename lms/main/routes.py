@@ -1,0 +1,64 @@
+"""Home pages, language switching, the health check and the service's information pages."""
+
+from __future__ import annotations
+
+from flask import current_app, jsonify, redirect, render_template, request, session, url_for
+from flask_login import current_user
+
+from lms import jobs
+from lms.extensions import db
+from lms.main import bp
+from lms.main.navigation import home_sections
+from lms.security import safe_next
+
+
+@bp.route("/")
+def home():
+    if not current_user.is_authenticated:
+        return render_template("main/start.html")
+    return render_template("main/home.html", sections=home_sections(current_user))
+
+
+@bp.route("/language", methods=["POST"])
+def set_language():
+    """The header's language switcher: remembered in the session and on the account."""
+    language = request.form.get("language", "")
+    if language in current_app.config["LANGUAGES"]:
+        session["lang"] = language
+        if current_user.is_authenticated:
+            current_user.language = language
+    return redirect(safe_next(request.form.get("next"), url_for("main.home")))
+
+
+@bp.route("/healthz")
+def healthz():
+    status = {"database": "ok", "queue": "inline"}
+    healthy = True
+    try:
+        db.session.execute(db.text("SELECT 1"))
+    except Exception:  # any failure means unhealthy; the detail goes to the log
+        current_app.logger.exception("health check: database")
+        status["database"] = "error"
+        healthy = False
+    try:
+        queue = jobs.queue()
+        if queue is not None:
+            queue.connection.ping()
+            status["queue"] = "ok"
+            status["queued_jobs"] = queue.count
+    except Exception:
+        current_app.logger.exception("health check: queue")
+        status["queue"] = "error"
+        healthy = False
+    status["status"] = "ok" if healthy else "error"
+    return jsonify(status), 200 if healthy else 503
+
+
+@bp.route("/privacy")
+def privacy():
+    return render_template("main/privacy.html")
+
+
+@bp.route("/accessibility")
+def accessibility():
+    return render_template("main/accessibility.html")

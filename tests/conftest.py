@@ -1,0 +1,193 @@
+"""Shared fixtures: the app, a database rolled back per test, clients and factories.
+
+The suite runs on SQLite in memory by default. With ``DATABASE_URL`` set (CI sets it
+to PostgreSQL) it runs there; with ``REDIS_URL`` set, jobs go through Redis and
+:func:`run_jobs` drains them with a real RQ worker.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import event
+
+from config import TestingConfig
+from lms import create_app
+from lms.accounts.models import Organisation, Region, Role, Sector, User
+from lms.extensions import db as _db
+from lms.extensions import limiter
+
+PASSWORD = "a-long-test-passphrase"
+
+
+@pytest.fixture(scope="session")
+def app() -> Iterator[Flask]:
+    overrides = {}
+    if os.environ.get("REDIS_URL"):
+        overrides["REDIS_URL"] = os.environ["REDIS_URL"]
+        overrides["RQ_QUEUE"] = f"lms-test-{os.getpid()}"
+        overrides["RATELIMIT_STORAGE_URI"] = os.environ["REDIS_URL"]
+        overrides["RATELIMIT_KEY_PREFIX"] = f"lms-test-{os.getpid()}"
+    app = create_app(TestingConfig, **overrides)
+    with app.app_context():
+        _db.drop_all()
+        _db.create_all()  # tests only; the app itself is built by migrations
+    yield app
+    with app.app_context():
+        _db.session.remove()
+        _db.drop_all()
+
+
+@pytest.fixture
+def db(app: Flask) -> Iterator:
+    """A database session whose work is rolled back after each test.
+
+    Requests in the test still "commit": each commit only releases a savepoint inside
+    one outer transaction that the fixture rolls back.
+    """
+    with app.app_context():
+        engine = _db.engine
+        connection = engine.connect()
+        outer = connection.begin()
+        _db.session.remove()
+        factory = _db.session.session_factory
+        factory.configure(join_transaction_mode="create_savepoint")
+        # Flask-SQLAlchemy picks the bind from db.engines, so point the default at the
+        # test's connection for the length of the test.
+        engines = _db.engines
+        engines[None] = connection
+        try:
+            yield _db
+        finally:
+            _db.session.remove()
+            engines[None] = engine
+            if outer.is_active:
+                outer.rollback()
+            connection.close()
+    limiter.reset()
+
+
+@pytest.fixture
+def client(app: Flask, db) -> FlaskClient:
+    return app.test_client()
+
+
+@pytest.fixture
+def make_organisation(db) -> Callable[..., Organisation]:
+    counter = iter(range(1, 10_000))
+
+    def make(name: str | None = None, sector: Sector = Sector.ACUTE,
+             region: Region = Region.LONDON, ods_code: str | None = None) -> Organisation:
+        org = Organisation(name=name or f"Test Trust {next(counter)}", sector=sector,
+                           region=region, ods_code=ods_code)
+        db.session.add(org)
+        db.session.flush()
+        return org
+
+    return make
+
+
+@pytest.fixture
+def make_user(db) -> Callable[..., User]:
+    counter = iter(range(1, 10_000))
+
+    def make(*roles: Role, email: str | None = None, name: str | None = None,
+             password: str = PASSWORD, **fields) -> User:
+        from lms.accounts import services
+
+        n = next(counter)
+        user = services.register_user(email or f"person{n}@example.org", name or f"Person {n}",
+                                      password, roles=roles)
+        for key, value in fields.items():
+            setattr(user, key, value)
+        db.session.flush()
+        return user
+
+    return make
+
+
+@pytest.fixture
+def login(client: FlaskClient) -> Callable[[User], FlaskClient]:
+    def do_login(user: User, password: str = PASSWORD) -> FlaskClient:
+        response = client.post("/sign-in", data={"email": user.email, "password": password})
+        assert response.status_code == 302, response.get_data(as_text=True)[:2000]
+        return client
+
+    return do_login
+
+
+@pytest.fixture
+def login_as(make_user, login) -> Callable[..., FlaskClient]:
+    """Sign in as a new person holding ``roles``; returns the client (``.user`` is set)."""
+
+    def do(*roles: Role, **fields) -> FlaskClient:
+        user = make_user(*roles, **fields)
+        client = login(user)
+        client.user = user  # type: ignore[attr-defined]
+        return client
+
+    return do
+
+
+@pytest.fixture
+def run_jobs(app: Flask) -> Callable[[], None]:
+    """Run queued jobs now: a real RQ worker in burst mode when Redis is in use."""
+
+    def run() -> None:
+        if not app.config.get("REDIS_URL"):
+            return  # inline: they already ran
+        from redis import Redis
+        from rq import SimpleWorker
+
+        connection = Redis.from_url(app.config["REDIS_URL"])
+        worker = SimpleWorker([app.config["RQ_QUEUE"]], connection=connection)
+        worker.work(burst=True)
+
+    return run
+
+
+@pytest.fixture
+def outbox(db, run_jobs) -> Callable[[], list]:
+    from lms.notifications.models import EmailMessage
+
+    def read() -> list[EmailMessage]:
+        _db.session.commit()  # hand pending jobs to Redis (a savepoint release here)
+        run_jobs()
+        return list(_db.session.scalars(_db.select(EmailMessage).order_by(EmailMessage.id)))
+
+    return read
+
+
+class QueryCounter:
+    def __init__(self) -> None:
+        self.statements: list[str] = []
+
+    def __call__(self, conn, cursor, statement, parameters, context, executemany) -> None:
+        if not statement.lstrip().upper().startswith(("SAVEPOINT", "RELEASE", "ROLLBACK")):
+            self.statements.append(statement)
+
+    @property
+    def count(self) -> int:
+        return len(self.statements)
+
+
+@pytest.fixture
+def count_queries(db) -> Callable[[], QueryCounter]:
+    """``with count_queries() as q: ...`` then ``q.count``: SQL statements issued."""
+    from contextlib import contextmanager
+
+    @contextmanager
+    def counting():
+        counter = QueryCounter()
+        engine = _db.session.get_bind().engine
+        event.listen(engine, "before_cursor_execute", counter)
+        try:
+            yield counter
+        finally:
+            event.remove(engine, "before_cursor_execute", counter)
+
+    return counting
