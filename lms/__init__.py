@@ -48,10 +48,12 @@ def _init_templates(app: Flask) -> None:
         **app.jinja_options,
         "undefined": ChainableUndefined,
         # The app's and blueprints' templates first, then the NHS.UK macros.
-        "loader": ChoiceLoader([
-            app.create_global_jinja_loader(),
-            PackageLoader("nhsuk_frontend_jinja"),
-        ]),
+        "loader": ChoiceLoader(
+            [
+                app.create_global_jinja_loader(),
+                PackageLoader("nhsuk_frontend_jinja"),
+            ]
+        ),
     }
     app.jinja_env.add_extension("jinja2.ext.i18n")
     app.jinja_env.trim_blocks = True
@@ -66,8 +68,11 @@ def _init_extensions(app: Flask) -> None:
     migrate.init_app(app, db, directory=str(Path(app.root_path).parent / "migrations"))
     csrf.init_app(app)
     limiter.init_app(app)
-    babel.init_app(app, locale_selector=i18n.select_locale,
-                   timezone_selector=lambda: app.config["BABEL_DEFAULT_TIMEZONE"])
+    babel.init_app(
+        app,
+        locale_selector=i18n.select_locale,
+        timezone_selector=lambda: app.config["BABEL_DEFAULT_TIMEZONE"],
+    )
     login_manager.init_app(app)
     login_manager.login_view = "accounts.sign_in"
     login_manager.login_message_category = "info"

@@ -21,7 +21,9 @@ from lms.accounts.models import Role
 F = TypeVar("F", bound=Callable[..., Any])
 
 
-def refuse(status: int = 403, reason: str = "not permitted", subject: Any | None = None) -> NoReturn:
+def refuse(
+    status: int = 403, reason: str = "not permitted", subject: Any | None = None
+) -> NoReturn:
     """Log the refused request and answer ``status`` (403, or 404 to hide existence)."""
     audit.record(
         "access.refused",
@@ -35,8 +37,13 @@ def refuse(status: int = 403, reason: str = "not permitted", subject: Any | None
     abort(status)
 
 
-def require(allowed: bool, *, hide: bool = False, subject: Any | None = None,
-            reason: str = "object check failed") -> None:
+def require(
+    allowed: bool,
+    *,
+    hide: bool = False,
+    subject: Any | None = None,
+    reason: str = "object check failed",
+) -> None:
     """Refuse unless ``allowed``; ``hide=True`` answers 404 so existence stays private."""
     if not allowed:
         refuse(404 if hide else 403, reason, subject)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 from flask import Flask
-from flask.cli import AppGroup
+from flask.cli import AppGroup, with_appcontext
 
 from lms.extensions import db
 
@@ -18,7 +18,7 @@ def seed_demo_command() -> None:
 
     accounts = seed_demo()
     db.session.commit()
-    click.echo("Demo accounts (password for all: %s):" % DEMO_PASSWORD)
+    click.echo(f"Demo accounts (password for all: {DEMO_PASSWORD}):")
     for account in accounts:
         click.echo(f"  {account.role.value:<12} {account.email}")
 
@@ -27,6 +27,7 @@ def seed_demo_command() -> None:
 @click.option("--email", prompt=True)
 @click.option("--name", prompt=True)
 @click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
+@with_appcontext
 def create_admin_command(email: str, name: str, password: str) -> None:
     """Create an administrator account, or make an existing account an administrator."""
     from lms.accounts import services
@@ -47,6 +48,7 @@ def create_admin_command(email: str, name: str, password: str) -> None:
 
 @click.command("worker")
 @click.option("--burst", is_flag=True, help="Stop when the queue is empty.")
+@with_appcontext
 def worker_command(burst: bool) -> None:
     """Run an RQ worker for background jobs, inside this app's context."""
     from lms.jobs import make_worker

@@ -27,26 +27,42 @@ DEMO_ORGANISATIONS = [
     ("Leeds Teaching Hospitals NHS Trust", Sector.ACUTE, Region.NORTH_EAST_YORKSHIRE, "RR8"),
     ("Cardiff and Vale University Health Board", Sector.ACUTE, Region.WALES, "7A4"),
     ("Bristol Community Health", Sector.COMMUNITY, Region.SOUTH_WEST, None),
-    ("Greater Manchester Mental Health NHS Foundation Trust", Sector.MENTAL_HEALTH,
-     Region.NORTH_WEST, "RXV"),
+    (
+        "Greater Manchester Mental Health NHS Foundation Trust",
+        Sector.MENTAL_HEALTH,
+        Region.NORTH_WEST,
+        "RXV",
+    ),
     ("NHS North East London Integrated Care Board", Sector.ICB, Region.LONDON, "QMF"),
 ]
 
 DEMO_ACCOUNTS = [
-    DemoAccount("admin@example.org", "Alex Admin", Role.ADMIN,
-                "NHS North East London Integrated Care Board"),
-    DemoAccount("lead@example.org", "Lowri Lead", Role.LEAD,
-                "Cardiff and Vale University Health Board"),
-    DemoAccount("supervisor@example.org", "Sam Supervisor", Role.SUPERVISOR,
-                "Greater Manchester Mental Health NHS Foundation Trust"),
-    DemoAccount("reviewer@example.org", "Rhys Reviewer", Role.REVIEWER,
-                "Bristol Community Health"),
-    DemoAccount("facilitator@example.org", "Fatima Facilitator", Role.FACILITATOR,
-                "Leeds Teaching Hospitals NHS Trust"),
-    DemoAccount("trainee@example.org", "Tom Trainee", Role.TRAINEE,
-                "Bristol Community Health"),
-    DemoAccount("applicant@example.org", "Aisha Applicant", Role.APPLICANT,
-                "Greater Manchester Mental Health NHS Foundation Trust"),
+    DemoAccount(
+        "admin@example.org", "Alex Admin", Role.ADMIN, "NHS North East London Integrated Care Board"
+    ),
+    DemoAccount(
+        "lead@example.org", "Lowri Lead", Role.LEAD, "Cardiff and Vale University Health Board"
+    ),
+    DemoAccount(
+        "supervisor@example.org",
+        "Sam Supervisor",
+        Role.SUPERVISOR,
+        "Greater Manchester Mental Health NHS Foundation Trust",
+    ),
+    DemoAccount("reviewer@example.org", "Rhys Reviewer", Role.REVIEWER, "Bristol Community Health"),
+    DemoAccount(
+        "facilitator@example.org",
+        "Fatima Facilitator",
+        Role.FACILITATOR,
+        "Leeds Teaching Hospitals NHS Trust",
+    ),
+    DemoAccount("trainee@example.org", "Tom Trainee", Role.TRAINEE, "Bristol Community Health"),
+    DemoAccount(
+        "applicant@example.org",
+        "Aisha Applicant",
+        Role.APPLICANT,
+        "Greater Manchester Mental Health NHS Foundation Trust",
+    ),
 ]
 
 
@@ -63,8 +79,9 @@ def seed_demo() -> list[DemoAccount]:
     for account in DEMO_ACCOUNTS:
         user = db.session.scalar(db.select(User).where(User.email == account.email))
         if user is None:
-            user = accounts.register_user(account.email, account.name, DEMO_PASSWORD,
-                                          roles=(account.role,))
+            user = accounts.register_user(
+                account.email, account.name, DEMO_PASSWORD, roles=(account.role,)
+            )
             user.organisation_id = organisations[account.organisation].id
     db.session.flush()
     return DEMO_ACCOUNTS

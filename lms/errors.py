@@ -6,9 +6,16 @@ from flask import Flask, render_template
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
-PAGES = {400: "errors/400.html", 403: "errors/403.html", 404: "errors/404.html",
-         405: "errors/404.html", 410: "errors/404.html", 413: "errors/413.html",
-         429: "errors/429.html", 500: "errors/500.html"}
+PAGES = {
+    400: "errors/400.html",
+    403: "errors/403.html",
+    404: "errors/404.html",
+    405: "errors/404.html",
+    410: "errors/404.html",
+    413: "errors/413.html",
+    429: "errors/429.html",
+    500: "errors/500.html",
+}
 
 
 def init_app(app: Flask) -> None:

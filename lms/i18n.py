@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import current_app, request, session
+from flask import current_app, has_request_context, request, session
 from flask_babel import get_locale
 from flask_login import current_user
 
@@ -10,13 +10,16 @@ from flask_login import current_user
 def select_locale() -> str:
     """Signed-in: the account's language. Otherwise the switcher's choice, then the browser's."""
     languages = current_app.config["LANGUAGES"]
+    if not has_request_context():  # jobs and commands: English unless force_locale says
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
     if current_user and current_user.is_authenticated and current_user.language in languages:
         return current_user.language
     chosen = session.get("lang")
     if chosen in languages:
         return chosen
-    return request.accept_languages.best_match(languages) or current_app.config[
-        "BABEL_DEFAULT_LOCALE"]
+    return (
+        request.accept_languages.best_match(languages) or current_app.config["BABEL_DEFAULT_LOCALE"]
+    )
 
 
 def current_language() -> str:

@@ -122,7 +122,9 @@ def _send_pending(session: Session) -> None:
         return
     for func, args in pending:
         q.enqueue(
-            "lms.jobs.execute", func, args,
+            "lms.jobs.execute",
+            func,
+            args,
             retry=Retry(max=len(RETRY_INTERVALS), interval=RETRY_INTERVALS),
             description=func,
         )
@@ -137,11 +139,23 @@ def _drop_pending(session: Session) -> None:
 
 
 def make_worker():
-    """An RQ worker on the configured queue (the ``flask worker`` command runs it)."""
+    """An RQ worker on the configured queue (the ``flask worker`` command runs it).
+
+    It runs jobs in its own process rather than forking a child per job: a forked child
+    would share the parent's database connections. Each job gets a fresh session.
+    """
     from redis import Redis
-    from rq import Worker
+    from rq import SimpleWorker
 
     url = current_app.config.get("REDIS_URL")
     if not url:
         raise RuntimeError("REDIS_URL is not set: jobs run inline and need no worker")
-    return Worker([current_app.config["RQ_QUEUE"]], connection=Redis.from_url(url))
+
+    class AppWorker(SimpleWorker):
+        def perform_job(self, *args, **kwargs):
+            try:
+                return super().perform_job(*args, **kwargs)
+            finally:
+                db.session.remove()
+
+    return AppWorker([current_app.config["RQ_QUEUE"]], connection=Redis.from_url(url))

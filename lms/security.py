@@ -6,18 +6,20 @@ from urllib.parse import urlsplit
 
 from flask import Flask, Response, request
 
-CSP = "; ".join([
-    "default-src 'self'",
-    "script-src 'self'",          # no inline script anywhere, so no 'unsafe-inline'
-    "style-src 'self'",
-    "img-src 'self' data:",
-    "font-src 'self' data:",
-    "connect-src 'self'",
-    "form-action 'self'",
-    "frame-ancestors 'none'",
-    "base-uri 'self'",
-    "object-src 'none'",
-])
+CSP = "; ".join(
+    [
+        "default-src 'self'",
+        "script-src 'self'",  # no inline script anywhere, so no 'unsafe-inline'
+        "style-src 'self'",
+        "img-src 'self' data:",
+        "font-src 'self' data:",
+        "connect-src 'self'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+        "base-uri 'self'",
+        "object-src 'none'",
+    ]
+)
 
 
 def safe_next(target: str | None, fallback: str) -> str:
@@ -45,8 +47,9 @@ def add_security_headers(response: Response) -> Response:
     response.headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
     response.headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
     if request.is_secure:
-        response.headers.setdefault("Strict-Transport-Security",
-                                    "max-age=31536000; includeSubDomains")
+        response.headers.setdefault(
+            "Strict-Transport-Security", "max-age=31536000; includeSubDomains"
+        )
     # Pages about people must not sit in shared caches.
     if response.mimetype == "text/html":
         response.headers.setdefault("Cache-Control", "no-store")

@@ -7,11 +7,12 @@ to PostgreSQL) it runs there; with ``REDIS_URL`` set, jobs go through Redis and
 
 from __future__ import annotations
 
+import contextvars
 import os
 from collections.abc import Callable, Iterator
 
 import pytest
-from flask import Flask
+from flask import Flask, has_app_context
 from flask.testing import FlaskClient
 from sqlalchemy import event
 
@@ -24,6 +25,24 @@ from lms.extensions import limiter
 PASSWORD = "a-long-test-passphrase"
 
 
+class RequestIsolatingClient(FlaskClient):
+    """Each request runs in its own app context, as in production.
+
+    Without this, a request would reuse the test's app context: ``g`` (and the signed-in
+    user cached there) and the database session would leak from one request to the next.
+    The test's own session flushes before and expires after each request, so what a test
+    reads afterwards comes from the database.
+    """
+
+    def open(self, *args, **kwargs):
+        if has_app_context() and _db.session.registry.has():
+            _db.session.flush()
+        response = contextvars.Context().run(super().open, *args, **kwargs)
+        if has_app_context() and _db.session.registry.has():
+            _db.session.expire_all()
+        return response
+
+
 @pytest.fixture(scope="session")
 def app() -> Iterator[Flask]:
     overrides = {}
@@ -33,6 +52,7 @@ def app() -> Iterator[Flask]:
         overrides["RATELIMIT_STORAGE_URI"] = os.environ["REDIS_URL"]
         overrides["RATELIMIT_KEY_PREFIX"] = f"lms-test-{os.getpid()}"
     app = create_app(TestingConfig, **overrides)
+    app.test_client_class = RequestIsolatingClient
     with app.app_context():
         _db.drop_all()
         _db.create_all()  # tests only; the app itself is built by migrations
@@ -40,6 +60,7 @@ def app() -> Iterator[Flask]:
     with app.app_context():
         _db.session.remove()
         _db.drop_all()
+        _db.engine.dispose()
 
 
 @pytest.fixture
@@ -80,10 +101,18 @@ def client(app: Flask, db) -> FlaskClient:
 def make_organisation(db) -> Callable[..., Organisation]:
     counter = iter(range(1, 10_000))
 
-    def make(name: str | None = None, sector: Sector = Sector.ACUTE,
-             region: Region = Region.LONDON, ods_code: str | None = None) -> Organisation:
-        org = Organisation(name=name or f"Test Trust {next(counter)}", sector=sector,
-                           region=region, ods_code=ods_code)
+    def make(
+        name: str | None = None,
+        sector: Sector = Sector.ACUTE,
+        region: Region = Region.LONDON,
+        ods_code: str | None = None,
+    ) -> Organisation:
+        org = Organisation(
+            name=name or f"Test Trust {next(counter)}",
+            sector=sector,
+            region=region,
+            ods_code=ods_code,
+        )
         db.session.add(org)
         db.session.flush()
         return org
@@ -95,13 +124,19 @@ def make_organisation(db) -> Callable[..., Organisation]:
 def make_user(db) -> Callable[..., User]:
     counter = iter(range(1, 10_000))
 
-    def make(*roles: Role, email: str | None = None, name: str | None = None,
-             password: str = PASSWORD, **fields) -> User:
+    def make(
+        *roles: Role,
+        email: str | None = None,
+        name: str | None = None,
+        password: str = PASSWORD,
+        **fields,
+    ) -> User:
         from lms.accounts import services
 
         n = next(counter)
-        user = services.register_user(email or f"person{n}@example.org", name or f"Person {n}",
-                                      password, roles=roles)
+        user = services.register_user(
+            email or f"person{n}@example.org", name or f"Person {n}", password, roles=roles
+        )
         for key, value in fields.items():
             setattr(user, key, value)
         db.session.flush()

@@ -11,27 +11,40 @@ from lms.forms import choices
 
 
 def _email(required: bool = True):
-    first = (InputRequired(_l("Enter your email address")) if required else Optional())
-    return [first, Length(max=254),
-            Email(_l("Enter an email address in the correct format, like name@example.org"))]
+    first = InputRequired(_l("Enter your email address")) if required else Optional()
+    return [
+        first,
+        Length(max=254),
+        Email(_l("Enter an email address in the correct format, like name@example.org")),
+    ]
 
 
 class SignInForm(FlaskForm):
-    email = EmailField(_l("Email address"), validators=_email(),
-                       render_kw={"autocomplete": "email", "spellcheck": "false"})
-    password = PasswordField(_l("Password"),
-                             validators=[InputRequired(_l("Enter your password"))],
-                             render_kw={"autocomplete": "current-password"})
+    email = EmailField(
+        _l("Email address"),
+        validators=_email(),
+        render_kw={"autocomplete": "email", "spellcheck": "false"},
+    )
+    password = PasswordField(
+        _l("Password"),
+        validators=[InputRequired(_l("Enter your password"))],
+        render_kw={"autocomplete": "current-password"},
+    )
     remember = BooleanField(_l("Keep me signed in on this device"))
 
 
 class RegisterForm(FlaskForm):
-    name = StringField(_l("Full name"),
-                       validators=[InputRequired(_l("Enter your full name")), Length(max=200)],
-                       render_kw={"autocomplete": "name", "spellcheck": "false"})
-    email = EmailField(_l("Email address"), validators=_email(),
-                       description=_l("Use your work email address"),
-                       render_kw={"autocomplete": "email", "spellcheck": "false"})
+    name = StringField(
+        _l("Full name"),
+        validators=[InputRequired(_l("Enter your full name")), Length(max=200)],
+        render_kw={"autocomplete": "name", "spellcheck": "false"},
+    )
+    email = EmailField(
+        _l("Email address"),
+        validators=_email(),
+        description=_l("Use your work email address"),
+        render_kw={"autocomplete": "email", "spellcheck": "false"},
+    )
     password = PasswordField(
         _l("Create a password"),
         validators=[InputRequired(_l("Enter a password"))],
@@ -40,57 +53,73 @@ class RegisterForm(FlaskForm):
     )
     confirm = PasswordField(
         _l("Confirm your password"),
-        validators=[InputRequired(_l("Confirm your password")),
-                    EqualTo("password", _l("The passwords do not match"))],
+        validators=[
+            InputRequired(_l("Confirm your password")),
+            EqualTo("password", _l("The passwords do not match")),
+        ],
         render_kw={"autocomplete": "new-password"},
     )
 
 
 class ResetRequestForm(FlaskForm):
-    email = EmailField(_l("Email address"), validators=_email(),
-                       render_kw={"autocomplete": "email", "spellcheck": "false"})
+    email = EmailField(
+        _l("Email address"),
+        validators=_email(),
+        render_kw={"autocomplete": "email", "spellcheck": "false"},
+    )
 
 
 class ResetPasswordForm(FlaskForm):
     password = PasswordField(
-        _l("New password"), validators=[InputRequired(_l("Enter a new password"))],
+        _l("New password"),
+        validators=[InputRequired(_l("Enter a new password"))],
         description=_l("At least 12 characters. A few unrelated words make a strong password"),
         render_kw={"autocomplete": "new-password"},
     )
     confirm = PasswordField(
         _l("Confirm your new password"),
-        validators=[InputRequired(_l("Confirm your new password")),
-                    EqualTo("password", _l("The passwords do not match"))],
+        validators=[
+            InputRequired(_l("Confirm your new password")),
+            EqualTo("password", _l("The passwords do not match")),
+        ],
         render_kw={"autocomplete": "new-password"},
     )
 
 
 class DetailsForm(FlaskForm):
-    name = StringField(_l("Full name"),
-                       validators=[InputRequired(_l("Enter your full name")), Length(max=200)],
-                       render_kw={"autocomplete": "name", "spellcheck": "false"})
+    name = StringField(
+        _l("Full name"),
+        validators=[InputRequired(_l("Enter your full name")), Length(max=200)],
+        render_kw={"autocomplete": "name", "spellcheck": "false"},
+    )
     personal_email = EmailField(
-        _l("Personal email address (optional)"), validators=_email(required=False),
-        description=_l("Your award is linked to this address, so you keep it if you change "
-                       "employer"),
+        _l("Personal email address (optional)"),
+        validators=_email(required=False),
+        description=_l(
+            "Your award is linked to this address, so you keep it if you change employer"
+        ),
         render_kw={"autocomplete": "email", "spellcheck": "false"},
     )
 
 
 class ChangePasswordForm(FlaskForm):
     current_password = PasswordField(
-        _l("Current password"), validators=[InputRequired(_l("Enter your current password"))],
+        _l("Current password"),
+        validators=[InputRequired(_l("Enter your current password"))],
         render_kw={"autocomplete": "current-password"},
     )
     new_password = PasswordField(
-        _l("New password"), validators=[InputRequired(_l("Enter a new password"))],
+        _l("New password"),
+        validators=[InputRequired(_l("Enter a new password"))],
         description=_l("At least 12 characters. A few unrelated words make a strong password"),
         render_kw={"autocomplete": "new-password"},
     )
     confirm = PasswordField(
         _l("Confirm your new password"),
-        validators=[InputRequired(_l("Confirm your new password")),
-                    EqualTo("new_password", _l("The passwords do not match"))],
+        validators=[
+            InputRequired(_l("Confirm your new password")),
+            EqualTo("new_password", _l("The passwords do not match")),
+        ],
         render_kw={"autocomplete": "new-password"},
     )
 
@@ -106,11 +135,14 @@ class LanguageForm(FlaskForm):
 class AccessNeedsForm(FlaskForm):
     captions = BooleanField(_l("Captions in online sessions"))
     extra_processing_time = BooleanField(_l("Extra processing time"))
-    low_stimulation = BooleanField(_l("Low-stimulation options"),
-                                   description=_l("For example, cameras optional, "
-                                                  "a quieter room or fewer slides"))
+    low_stimulation = BooleanField(
+        _l("Low-stimulation options"),
+        description=_l("For example, cameras optional, a quieter room or fewer slides"),
+    )
     notes = TextAreaField(
         _l("Anything else facilitators and supervisors should know (optional)"),
-        validators=[Optional(), Length(max=2000, message=_l(
-            "Access needs must be 2,000 characters or fewer"))],
+        validators=[
+            Optional(),
+            Length(max=2000, message=_l("Access needs must be 2,000 characters or fewer")),
+        ],
     )

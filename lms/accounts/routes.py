@@ -34,10 +34,19 @@ def _failed(response) -> bool:
 
 
 @bp.route("/sign-in", methods=["GET", "POST"])
-@limiter.limit(lambda: current_app.config["LOGIN_LIMIT_ACCOUNT"], key_func=_account_key,
-               methods=["POST"], deduct_when=_failed, scope="sign-in-account")
-@limiter.limit(lambda: current_app.config["LOGIN_LIMIT_ADDRESS"], methods=["POST"],
-               deduct_when=_failed, scope="sign-in-address")
+@limiter.limit(
+    lambda: current_app.config["LOGIN_LIMIT_ACCOUNT"],
+    key_func=_account_key,
+    methods=["POST"],
+    deduct_when=_failed,
+    scope="sign-in-account",
+)
+@limiter.limit(
+    lambda: current_app.config["LOGIN_LIMIT_ADDRESS"],
+    methods=["POST"],
+    deduct_when=_failed,
+    scope="sign-in-address",
+)
 def sign_in():
     next_url = safe_next(request.values.get("next"), url_for("main.home"))
     if current_user.is_authenticated:
@@ -71,8 +80,12 @@ def register():
     form = RegisterForm()
     if form.validate_on_submit():
         try:
-            user = services.register_user(form.email.data, form.name.data, form.password.data,
-                                          language=session.get("lang", "en"))
+            user = services.register_user(
+                form.email.data,
+                form.name.data,
+                form.password.data,
+                language=session.get("lang", "en"),
+            )
         except services.AccountError as exc:
             add_error(form, exc.field, exc.message)
         else:
@@ -89,8 +102,11 @@ def request_reset():
     form = ResetRequestForm()
     if form.validate_on_submit():
         services.request_password_reset(form.email.data)
-        return render_template("accounts/reset_sent.html", email=form.email.data,
-                               hours=current_app.config["PASSWORD_RESET_HOURS"])
+        return render_template(
+            "accounts/reset_sent.html",
+            email=form.email.data,
+            hours=current_app.config["PASSWORD_RESET_HOURS"],
+        )
     return render_template("accounts/reset_request.html", form=form)
 
 
@@ -136,8 +152,9 @@ def change_password():
     form = ChangePasswordForm()
     if form.validate_on_submit():
         try:
-            services.change_password(current_user, form.current_password.data,
-                                     form.new_password.data)
+            services.change_password(
+                current_user, form.current_password.data, form.new_password.data
+            )
         except services.AccountError as exc:
             add_error(form, exc.field, exc.message)
         else:
@@ -169,9 +186,11 @@ def edit_access_needs():
     )
     if form.validate_on_submit():
         services.update_access_needs(
-            current_user, captions=form.captions.data,
+            current_user,
+            captions=form.captions.data,
             extra_processing_time=form.extra_processing_time.data,
-            low_stimulation=form.low_stimulation.data, notes=form.notes.data,
+            low_stimulation=form.low_stimulation.data,
+            notes=form.notes.data,
         )
         flash(_("Your access needs have been saved"), "success")
         return redirect(url_for("accounts.account"))

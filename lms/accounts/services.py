@@ -39,18 +39,26 @@ def find_user_by_email(email: str) -> User | None:
     return db.session.scalar(db.select(User).where(User.email == normalise_email(email)))
 
 
-def register_user(email: str, name: str, password: str, language: str = "en",
-                  roles: tuple[Role, ...] = (Role.APPLICANT,)) -> User:
+def register_user(
+    email: str,
+    name: str,
+    password: str,
+    language: str = "en",
+    roles: tuple[Role, ...] = (Role.APPLICANT,),
+) -> User:
     """Create an account. New accounts are applicants unless other ``roles`` are given."""
     email = normalise_email(email)
     if find_user_by_email(email) is not None:
-        raise AccountError(_("An account with this email address already exists. "
-                             "Sign in or reset your password"), "email")
+        raise AccountError(
+            _("An account with this email address already exists. Sign in or reset your password"),
+            "email",
+        )
     problem = password_problem(password, email=email)
     if problem:
         raise AccountError(problem, "password")
-    user = User(email=email, name=name.strip(), password_hash=hash_password(password),
-                language=language)
+    user = User(
+        email=email, name=name.strip(), password_hash=hash_password(password), language=language
+    )
     user.role_grants = [UserRole(role=role) for role in roles]
     db.session.add(user)
     db.session.flush()
@@ -98,8 +106,14 @@ def update_details(user: User, name: str, personal_email: str | None) -> None:
     audit.record("account.details_changed", user, actor=user)
 
 
-def update_access_needs(user: User, *, captions: bool, extra_processing_time: bool,
-                        low_stimulation: bool, notes: str | None) -> None:
+def update_access_needs(
+    user: User,
+    *,
+    captions: bool,
+    extra_processing_time: bool,
+    low_stimulation: bool,
+    notes: str | None,
+) -> None:
     user.needs_captions = captions
     user.needs_extra_processing_time = extra_processing_time
     user.needs_low_stimulation = low_stimulation
@@ -126,10 +140,13 @@ def request_password_reset(email: str) -> str | None:
         return None
     token = secrets.token_urlsafe(32)
     hours = current_app.config["PASSWORD_RESET_HOURS"]
-    db.session.add(PasswordResetToken(
-        user_id=user.id, token_hash=_token_hash(token),
-        expires_at=utcnow() + timedelta(hours=hours),
-    ))
+    db.session.add(
+        PasswordResetToken(
+            user_id=user.id,
+            token_hash=_token_hash(token),
+            expires_at=utcnow() + timedelta(hours=hours),
+        )
+    )
     link = url_for("accounts.reset_password", token=token, _external=True)
     with force_locale(user.language):
         send_email(
@@ -148,11 +165,16 @@ def check_reset_token(token: str, now: datetime | None = None) -> PasswordResetT
     )
     now = now or utcnow()
     if record is None:
-        raise AccountError(_("This link is not valid. Check you copied the whole link, "
-                             "or ask for a new one"))
+        raise AccountError(
+            _("This link is not valid. Check you copied the whole link, or ask for a new one")
+        )
     if record.used_at is not None:
-        raise AccountError(_("This link has already been used. Ask for a new one if you "
-                             "still need to reset your password"))
+        raise AccountError(
+            _(
+                "This link has already been used. Ask for a new one if you "
+                "still need to reset your password"
+            )
+        )
     if record.expires_at <= now:
         raise AccountError(_("This link has expired. Ask for a new one"))
     return record
@@ -207,5 +229,4 @@ def set_active(user: User, active: bool, by: User) -> None:
 
 def set_organisation(user: User, organisation_id: int | None, by: User) -> None:
     user.organisation_id = organisation_id
-    audit.record("account.organisation_changed", user, actor=by,
-                 organisation_id=organisation_id)
+    audit.record("account.organisation_changed", user, actor=by, organisation_id=organisation_id)

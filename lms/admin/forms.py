@@ -18,15 +18,19 @@ def _choices(labels) -> list:
 
 
 class OrganisationForm(FlaskForm):
-    name = StringField(_l("Name"), validators=[
-        InputRequired(_l("Enter the organisation's name")), Length(max=200)])
+    name = StringField(
+        _l("Name"), validators=[InputRequired(_l("Enter the organisation's name")), Length(max=200)]
+    )
     sector = SelectField(_l("Sector"), validators=[InputRequired(_l("Select a sector"))])
     region = SelectField(_l("Region"), validators=[InputRequired(_l("Select a region"))])
     ods_code = StringField(
         _l("ODS code (optional)"),
         description=_l("The Organisation Data Service code, for example RJ1"),
-        validators=[Optional(), Length(max=10), Regexp(
-            r"^[A-Za-z0-9]+$", message=_l("An ODS code contains only letters and numbers"))],
+        validators=[
+            Optional(),
+            Length(max=10),
+            Regexp(r"^[A-Za-z0-9]+$", message=_l("An ODS code contains only letters and numbers")),
+        ],
         render_kw={"spellcheck": "false"},
     )
 
@@ -37,8 +41,9 @@ class OrganisationForm(FlaskForm):
 
 
 class RoleForm(FlaskForm):
-    role = SelectField(_l("Role"), choices=_choices(ROLE_LABELS),
-                       validators=[InputRequired(_l("Select a role"))])
+    role = SelectField(
+        _l("Role"), choices=_choices(ROLE_LABELS), validators=[InputRequired(_l("Select a role"))]
+    )
 
 
 class RevokeRoleForm(FlaskForm):
@@ -54,13 +59,23 @@ class AuditFilterForm(FlaskForm):
         csrf = False  # a GET filter changes nothing
 
     person = StringField(_l("Person's email address"), validators=[Optional(), Length(max=254)])
-    action = StringField(_l("Action"), description=_l("For example role.granted or "
-                                                      "access.refused"),
-                         validators=[Optional(), Length(max=80)])
-    date_from = StringField(_l("From"), description=_l("For example, 2026-11-01"),
-                            validators=[Optional()], render_kw={"type": "date"})
-    date_to = StringField(_l("To"), description=_l("For example, 2026-11-30"),
-                          validators=[Optional()], render_kw={"type": "date"})
+    action = StringField(
+        _l("Action"),
+        description=_l("For example role.granted or access.refused"),
+        validators=[Optional(), Length(max=80)],
+    )
+    date_from = StringField(
+        _l("From"),
+        description=_l("For example, 2026-11-01"),
+        validators=[Optional()],
+        render_kw={"type": "date"},
+    )
+    date_to = StringField(
+        _l("To"),
+        description=_l("For example, 2026-11-30"),
+        validators=[Optional()],
+        render_kw={"type": "date"},
+    )
 
     @staticmethod
     def _parse(field) -> date | None:

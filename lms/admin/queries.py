@@ -17,8 +17,9 @@ def people_query(search: str | None, role: Role | None):
     query = db.select(User).options(selectinload(User.organisation)).order_by(User.name, User.id)
     if search:
         like = f"%{search.strip().lower()}%"
-        query = query.where(db.or_(db.func.lower(User.name).like(like),
-                                   db.func.lower(User.email).like(like)))
+        query = query.where(
+            db.or_(db.func.lower(User.name).like(like), db.func.lower(User.email).like(like))
+        )
     if role is not None:
         query = query.where(User.role_grants.any(UserRole.role == role))
     return query
@@ -28,21 +29,28 @@ def organisations_query():
     return db.select(Organisation).order_by(Organisation.name)
 
 
-def audit_query(person_email: str | None, action: str | None,
-                date_from: date | None, date_to: date | None):
-    query = (db.select(AuditEvent).options(selectinload(AuditEvent.actor))
-             .order_by(AuditEvent.at.desc(), AuditEvent.id.desc()))
+def audit_query(
+    person_email: str | None, action: str | None, date_from: date | None, date_to: date | None
+):
+    query = (
+        db.select(AuditEvent)
+        .options(selectinload(AuditEvent.actor))
+        .order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
+    )
     if person_email:
         person_ids = db.select(User.id).where(User.email == person_email.strip().lower())
-        query = query.where(db.or_(
-            AuditEvent.actor_id.in_(person_ids),
-            db.and_(AuditEvent.subject_type == "User", AuditEvent.subject_id.in_(person_ids)),
-        ))
+        query = query.where(
+            db.or_(
+                AuditEvent.actor_id.in_(person_ids),
+                db.and_(AuditEvent.subject_type == "User", AuditEvent.subject_id.in_(person_ids)),
+            )
+        )
     if action:
         query = query.where(AuditEvent.action.like(f"{action.strip()}%"))
     if date_from:
         query = query.where(AuditEvent.at >= datetime.combine(date_from, time.min, UTC))
     if date_to:
         query = query.where(
-            AuditEvent.at < datetime.combine(date_to + timedelta(days=1), time.min, UTC))
+            AuditEvent.at < datetime.combine(date_to + timedelta(days=1), time.min, UTC)
+        )
     return query

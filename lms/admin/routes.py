@@ -38,20 +38,29 @@ def list_people():
     search = request.args.get("q", "").strip()[:200]
     role_value = request.args.get("role", "")
     role = Role(role_value) if role_value in {r.value for r in Role} else None
-    people = db.paginate(queries.people_query(search, role), page=_page(),
-                         per_page=queries.PAGE_SIZE, error_out=False)
-    return render_template("admin/people_list.html", people=people, search=search,
-                           role=role, role_labels=ROLE_LABELS)
+    people = db.paginate(
+        queries.people_query(search, role),
+        page=_page(),
+        per_page=queries.PAGE_SIZE,
+        error_out=False,
+    )
+    return render_template(
+        "admin/people_list.html", people=people, search=search, role=role, role_labels=ROLE_LABELS
+    )
 
 
 def _person_forms(person: User):
     role_form = RoleForm(prefix="grant")
     role_form.role.choices = choices(
-        (r.value, ROLE_LABELS[r]) for r in Role if not person.has_role(r))
-    org_form = PersonOrganisationForm(prefix="org", organisation_id=str(person.organisation_id or ""))
+        (r.value, ROLE_LABELS[r]) for r in Role if not person.has_role(r)
+    )
+    org_form = PersonOrganisationForm(
+        prefix="org", organisation_id=str(person.organisation_id or "")
+    )
     org_form.organisation_id.choices = choices(
         [("", _("No organisation"))]
-        + [(str(o.id), o.name) for o in db.session.scalars(queries.organisations_query())])
+        + [(str(o.id), o.name) for o in db.session.scalars(queries.organisations_query())]
+    )
     return role_form, org_form
 
 
@@ -60,9 +69,14 @@ def _person_forms(person: User):
 def show_person(user_id: int):
     person = db.get_or_404(User, user_id)
     role_form, org_form = _person_forms(person)
-    return render_template("admin/person_show.html", person=person, role_form=role_form,
-                           org_form=org_form, revoke_form=RevokeRoleForm(),
-                           toggle_form=EmptyForm())
+    return render_template(
+        "admin/person_show.html",
+        person=person,
+        role_form=role_form,
+        org_form=org_form,
+        revoke_form=RevokeRoleForm(),
+        toggle_form=EmptyForm(),
+    )
 
 
 @bp.route("/people/<int:user_id>/roles", methods=["POST"])
@@ -73,12 +87,16 @@ def grant_role(user_id: int):
     if role_form.validate_on_submit():
         role = Role(role_form.role.data)
         accounts.grant_role(person, role, by=current_user)
-        flash(_("%(name)s is now a %(role)s", name=person.name, role=ROLE_LABELS[role]),
-              "success")
+        flash(_("%(name)s is now a %(role)s", name=person.name, role=ROLE_LABELS[role]), "success")
         return redirect(url_for("admin.show_person", user_id=person.id))
-    return render_template("admin/person_show.html", person=person, role_form=role_form,
-                           org_form=org_form, revoke_form=RevokeRoleForm(),
-                           toggle_form=EmptyForm()), 400
+    return render_template(
+        "admin/person_show.html",
+        person=person,
+        role_form=role_form,
+        org_form=org_form,
+        revoke_form=RevokeRoleForm(),
+        toggle_form=EmptyForm(),
+    ), 400
 
 
 @bp.route("/people/<int:user_id>/roles/revoke", methods=["POST"])
@@ -94,8 +112,10 @@ def revoke_role(user_id: int):
     except accounts.AccountError as exc:
         flash(exc.message, "error")
     else:
-        flash(_("%(name)s is no longer a %(role)s", name=person.name, role=ROLE_LABELS[role]),
-              "success")
+        flash(
+            _("%(name)s is no longer a %(role)s", name=person.name, role=ROLE_LABELS[role]),
+            "success",
+        )
     return redirect(url_for("admin.show_person", user_id=person.id))
 
 
@@ -109,9 +129,14 @@ def set_person_organisation(user_id: int):
         accounts.set_organisation(person, int(value) if value else None, by=current_user)
         flash(_("Organisation saved"), "success")
         return redirect(url_for("admin.show_person", user_id=person.id))
-    return render_template("admin/person_show.html", person=person, role_form=role_form,
-                           org_form=org_form, revoke_form=RevokeRoleForm(),
-                           toggle_form=EmptyForm()), 400
+    return render_template(
+        "admin/person_show.html",
+        person=person,
+        role_form=role_form,
+        org_form=org_form,
+        revoke_form=RevokeRoleForm(),
+        toggle_form=EmptyForm(),
+    ), 400
 
 
 @bp.route("/people/<int:user_id>/active", methods=["POST"])
@@ -132,8 +157,9 @@ def toggle_active(user_id: int):
 @bp.route("/organisations")
 @admin_only
 def list_organisations():
-    organisations = db.paginate(queries.organisations_query(), page=_page(),
-                                per_page=queries.PAGE_SIZE, error_out=False)
+    organisations = db.paginate(
+        queries.organisations_query(), page=_page(), per_page=queries.PAGE_SIZE, error_out=False
+    )
     return render_template("admin/organisations_list.html", organisations=organisations)
 
 
@@ -147,9 +173,14 @@ def edit_organisation(organisation_id: int | None = None):
         form.sector.data, form.region.data = org.sector.value, org.region.value
     if form.validate_on_submit():
         try:
-            org = save_organisation(org, name=form.name.data, sector=form.sector.data,
-                                    region=form.region.data, ods_code=form.ods_code.data,
-                                    by=current_user)
+            org = save_organisation(
+                org,
+                name=form.name.data,
+                sector=form.sector.data,
+                region=form.region.data,
+                ods_code=form.ods_code.data,
+                by=current_user,
+            )
         except OrganisationError as exc:
             add_error(form, exc.field, exc.message)
         else:
@@ -166,7 +197,8 @@ def audit_log():
     events = None
     if valid:
         query = queries.audit_query(
-            form.person.data, form.action.data,
+            form.person.data,
+            form.action.data,
             date.fromisoformat(form.date_from.data) if form.date_from.data else None,
             date.fromisoformat(form.date_to.data) if form.date_to.data else None,
         )
@@ -180,15 +212,17 @@ def audit_log():
 def outbox():
     messages = db.paginate(
         db.select(EmailMessage).order_by(EmailMessage.created_at.desc(), EmailMessage.id.desc()),
-        page=_page(), per_page=queries.PAGE_SIZE, error_out=False)
+        page=_page(),
+        per_page=queries.PAGE_SIZE,
+        error_out=False,
+    )
     return render_template("admin/outbox.html", messages=messages)
 
 
 @bp.route("/outbox/<int:message_id>")
 @admin_only
 def show_email(message_id: int):
-    return render_template("admin/email_show.html",
-                           message=db.get_or_404(EmailMessage, message_id))
+    return render_template("admin/email_show.html", message=db.get_or_404(EmailMessage, message_id))
 
 
 @bp.route("/jobs/failed")
@@ -196,7 +230,10 @@ def show_email(message_id: int):
 def failed_jobs():
     failures = db.paginate(
         db.select(jobs.JobFailure).order_by(jobs.JobFailure.failed_at.desc()),
-        page=_page(), per_page=queries.PAGE_SIZE, error_out=False)
+        page=_page(),
+        per_page=queries.PAGE_SIZE,
+        error_out=False,
+    )
     return render_template("admin/failed_jobs.html", failures=failures, retry_form=EmptyForm())
 
 

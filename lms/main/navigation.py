@@ -24,34 +24,67 @@ class Link:
 
 
 LINKS: list[Link] = [
-    Link(_l("People"), "admin.list_people", (Role.ADMIN,),
-         _l("Find people, grant and revoke roles, and disable accounts")),
-    Link(_l("Organisations"), "admin.list_organisations", (Role.ADMIN,),
-         _l("Add and edit the organisations people work for")),
-    Link(_l("Audit log"), "admin.audit_log", (Role.ADMIN,),
-         _l("See who changed what, and every refused request")),
-    Link(_l("Email outbox"), "admin.outbox", (Role.ADMIN,),
-         _l("Read the emails the service has sent"), in_header=False),
-    Link(_l("Failed jobs"), "admin.failed_jobs", (Role.ADMIN,),
-         _l("See background jobs that failed and run them again"), in_header=False),
+    Link(
+        _l("People"),
+        "admin.list_people",
+        (Role.ADMIN,),
+        _l("Find people, grant and revoke roles, and disable accounts"),
+    ),
+    Link(
+        _l("Organisations"),
+        "admin.list_organisations",
+        (Role.ADMIN,),
+        _l("Add and edit the organisations people work for"),
+    ),
+    Link(
+        _l("Audit log"),
+        "admin.audit_log",
+        (Role.ADMIN,),
+        _l("See who changed what, and every refused request"),
+    ),
+    Link(
+        _l("Email outbox"),
+        "admin.outbox",
+        (Role.ADMIN,),
+        _l("Read the emails the service has sent"),
+        in_header=False,
+    ),
+    Link(
+        _l("Failed jobs"),
+        "admin.failed_jobs",
+        (Role.ADMIN,),
+        _l("See background jobs that failed and run them again"),
+        in_header=False,
+    ),
 ]
 
 ROLE_SUMMARIES = {
-    Role.APPLICANT: _l("Apply to join the programme as a trainee facilitator and follow "
-                       "your application through endorsement, review and decision."),
-    Role.FACILITATOR: _l("Work through the training modules, attend supervision, meet your "
-                         "buddy, run your action learning set and build your portfolio "
-                         "towards the award."),
-    Role.TRAINEE: _l("Take part in your action learning set: see your sessions and your "
-                     "own actions, and give feedback on facilitation."),
-    Role.SUPERVISOR: _l("Lead your supervision groups, keep their registers, and observe "
-                        "and sign off your facilitators' practice."),
-    Role.REVIEWER: _l("Score the applications assigned to you against the selection "
-                      "rubric."),
-    Role.LEAD: _l("Run intakes: decide applications, form supervision groups, pair "
-                  "buddies, allocate sets, review portfolios and issue awards."),
-    Role.ADMIN: _l("Manage accounts, roles and organisations, and keep an eye on the "
-                   "audit log, email and background jobs."),
+    Role.APPLICANT: _l(
+        "Apply to join the programme as a trainee facilitator and follow "
+        "your application through endorsement, review and decision."
+    ),
+    Role.FACILITATOR: _l(
+        "Work through the training modules, attend supervision, meet your "
+        "buddy, run your action learning set and build your portfolio "
+        "towards the award."
+    ),
+    Role.TRAINEE: _l(
+        "Take part in your action learning set: see your sessions and your "
+        "own actions, and give feedback on facilitation."
+    ),
+    Role.SUPERVISOR: _l(
+        "Lead your supervision groups, keep their registers, and observe "
+        "and sign off your facilitators' practice."
+    ),
+    Role.REVIEWER: _l("Score the applications assigned to you against the selection rubric."),
+    Role.LEAD: _l(
+        "Run intakes: decide applications, form supervision groups, pair "
+        "buddies, allocate sets, review portfolios and issue awards."
+    ),
+    Role.ADMIN: _l(
+        "Manage accounts, roles and organisations, and keep an eye on the "
+        "audit log, email and background jobs."
+    ),
 }
 
 
@@ -76,11 +109,17 @@ def home_sections(user) -> list[HomeSection]:
 
 def header_items(user) -> list[dict]:
     """The header navigation for ``user``, as nhsuk header ``navigation.items``."""
-    items = [{"text": str(_l("Home")), "href": url_for("main.home"),
-              "current": request.endpoint == "main.home"}]
+    items = [
+        {
+            "text": str(_l("Home")),
+            "href": url_for("main.home"),
+            "current": request.endpoint == "main.home",
+        }
+    ]
     for link in links_for(user):
         if link.in_header:
             href = url_for(link.endpoint)
-            items.append({"text": str(link.label), "href": href,
-                          "active": request.path.startswith(href)})
+            items.append(
+                {"text": str(link.label), "href": href, "active": request.path.startswith(href)}
+            )
     return items

@@ -17,11 +17,14 @@ from lms.notifications.models import Notification
 def list_notifications():
     page = max(request.args.get("page", 1, type=int) or 1, 1)
     notifications = db.paginate(
-        db.select(Notification).where(Notification.user_id == current_user.id)
+        db.select(Notification)
+        .where(Notification.user_id == current_user.id)
         .order_by(Notification.created_at.desc(), Notification.id.desc()),
-        page=page, per_page=30, error_out=False)
-    return render_template("notifications/list.html", notifications=notifications,
-                           form=EmptyForm())
+        page=page,
+        per_page=30,
+        error_out=False,
+    )
+    return render_template("notifications/list.html", notifications=notifications, form=EmptyForm())
 
 
 @bp.route("/notifications/read", methods=["POST"])

@@ -29,11 +29,14 @@ def notify(user, message: str, link: str | None = None) -> Notification:
 
 
 def unread_count(user_id: int) -> int:
-    return db.session.scalar(
-        db.select(db.func.count(Notification.id)).where(
-            Notification.user_id == user_id, Notification.read_at.is_(None)
+    return (
+        db.session.scalar(
+            db.select(db.func.count(Notification.id)).where(
+                Notification.user_id == user_id, Notification.read_at.is_(None)
+            )
         )
-    ) or 0
+        or 0
+    )
 
 
 def mark_all_read(user) -> int:

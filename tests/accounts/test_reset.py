@@ -20,11 +20,16 @@ def test_reset_emails_a_link_that_works_once(client, make_user, outbox):
     path = _link_from(outbox).split("localhost", 1)[1]
 
     assert client.get(path).status_code == 200
-    response = client.post(path, data={"password": "a brand new passphrase",
-                                       "confirm": "a brand new passphrase"})
+    response = client.post(
+        path, data={"password": "a brand new passphrase", "confirm": "a brand new passphrase"}
+    )
     assert response.status_code == 302
-    assert client.post("/sign-in", data={"email": user.email,
-                                         "password": "a brand new passphrase"}).status_code == 302
+    assert (
+        client.post(
+            "/sign-in", data={"email": user.email, "password": "a brand new passphrase"}
+        ).status_code
+        == 302
+    )
     client.post("/sign-out")
 
     used = client.get(path)
@@ -48,11 +53,13 @@ def test_expired_link_explains_itself(client, make_user, db, outbox):
     response = client.get(path)
     assert response.status_code == 410
     assert "expired" in response.get_data(as_text=True)
-    response = client.post(path, data={"password": "a brand new passphrase",
-                                       "confirm": "a brand new passphrase"})
+    response = client.post(
+        path, data={"password": "a brand new passphrase", "confirm": "a brand new passphrase"}
+    )
     assert response.status_code == 410
-    assert client.post("/sign-in", data={"email": user.email,
-                                         "password": PASSWORD}).status_code == 302
+    assert (
+        client.post("/sign-in", data={"email": user.email, "password": PASSWORD}).status_code == 302
+    )
 
 
 def test_a_made_up_token_is_refused(client):

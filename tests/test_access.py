@@ -1,0 +1,80 @@
+"""The role decorator, object checks and the single refusal path."""
+
+import pytest
+from werkzeug.exceptions import Forbidden, NotFound
+
+from lms.access import require
+from lms.accounts.models import Role
+from lms.audit import AuditEvent
+
+ADMIN_PAGES = [
+    "/admin/people",
+    "/admin/organisations",
+    "/admin/organisations/new",
+    "/admin/audit",
+    "/admin/outbox",
+    "/admin/jobs/failed",
+]
+
+
+@pytest.mark.parametrize("role", [r for r in Role if r is not Role.ADMIN])
+@pytest.mark.parametrize("path", ADMIN_PAGES)
+def test_admin_pages_refuse_other_roles_and_log_it(login_as, db, role, path):
+    client = login_as(role)
+    response = client.get(path)
+    assert response.status_code == 403
+    assert "You do not have permission" in response.get_data(as_text=True)
+    entry = db.session.scalar(db.select(AuditEvent).where(AuditEvent.action == "access.refused"))
+    assert entry is not None
+    assert entry.actor_id == client.user.id
+    assert entry.detail["path"] == path and entry.detail["status"] == 403
+
+
+@pytest.mark.parametrize("path", ADMIN_PAGES)
+def test_admin_pages_send_anonymous_people_to_sign_in(client, path):
+    response = client.get(path)
+    assert response.status_code == 302
+    assert response.headers["Location"].startswith("/sign-in?next=")
+
+
+def test_a_person_with_several_roles_gets_through_if_any_one_fits(login_as):
+    client = login_as(Role.FACILITATOR, Role.ADMIN)
+    assert client.get("/admin/people").status_code == 200
+
+
+def test_object_check_refuses_with_403_and_logs(app, db, make_user):
+    user = make_user(Role.SUPERVISOR)
+    with app.test_request_context("/things/7"):
+        from flask_login import login_user
+
+        login_user(user)
+        with pytest.raises(Forbidden):
+            require(False, subject=user, reason="not their group")
+    entry = db.session.scalar(db.select(AuditEvent).where(AuditEvent.action == "access.refused"))
+    assert entry.detail["reason"] == "not their group"
+    assert entry.subject_type == "User" and entry.subject_id == user.id
+
+
+def test_object_check_can_hide_existence_with_404(app, db, make_user):
+    user = make_user(Role.TRAINEE)
+    with app.test_request_context("/private/1"):
+        from flask_login import login_user
+
+        login_user(user)
+        require(True)  # allowed: nothing happens
+        with pytest.raises(NotFound):
+            require(False, hide=True)
+    entry = db.session.scalar(db.select(AuditEvent).where(AuditEvent.action == "access.refused"))
+    assert entry.detail["status"] == 404 and entry.actor_id == user.id
+
+
+def test_the_audit_log_is_append_only(db, make_user):
+    from lms import audit
+
+    user = make_user()
+    entry = audit.record("test.event", user, actor=user)
+    db.session.flush()
+    entry.action = "changed"
+    with pytest.raises(RuntimeError, match="append-only"):
+        db.session.flush()
+    db.session.rollback()
