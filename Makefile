@@ -14,6 +14,8 @@ run: setup db demo
 	$(BIN)/flask run --host $(HOST) --port $(PORT)
 
 test: setup
+	@command -v chromium >/dev/null 2>&1 || command -v "$${CHROMIUM_PATH:-chromium}" >/dev/null 2>&1 \
+	  || echo "NOTE: chromium is not installed, so the browser tests (tests/e2e) will be SKIPPED. Install it with: apt-get install chromium"
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 setup: $(STAMP)/python $(STAMP)/assets translations-compile
