@@ -7,7 +7,16 @@ from flask_babel import get_locale
 from flask_login import current_user
 
 
+# British English for dates and numbers (Babel's plain "en" is American).
+LOCALES = {"en": "en_GB", "cy": "cy"}
+
+
 def select_locale() -> str:
+    """The locale for this request: see :func:`select_language`."""
+    return LOCALES[select_language()]
+
+
+def select_language() -> str:
     """Signed-in: the account's language. Otherwise the switcher's choice, then the browser's."""
     languages = current_app.config["LANGUAGES"]
     if not has_request_context():  # jobs and commands: English unless force_locale says
@@ -23,4 +32,6 @@ def select_locale() -> str:
 
 
 def current_language() -> str:
-    return str(get_locale() or "en")
+    """"en" or "cy", for the page's lang attribute and the language switcher."""
+    locale = get_locale()
+    return locale.language if locale is not None else "en"
