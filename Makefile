@@ -26,13 +26,14 @@ $(STAMP)/python: pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	@mkdir -p $(STAMP) && touch $@
 
-$(STAMP)/assets: package.json package-lock.json
+$(STAMP)/assets: package.json package-lock.json lms/static/scss/nhsuk.scss
 	npm ci --no-audit --no-fund --loglevel=error
 	rm -rf lms/static/nhsuk lms/static/vendor
 	mkdir -p lms/static/nhsuk lms/static/vendor
 	cp -R node_modules/nhsuk-frontend/dist/nhsuk/assets lms/static/nhsuk/assets
-	cp node_modules/nhsuk-frontend/dist/nhsuk/nhsuk-frontend.min.css \
-	   node_modules/nhsuk-frontend/dist/nhsuk/nhsuk-frontend.min.js lms/static/nhsuk/
+	cp node_modules/nhsuk-frontend/dist/nhsuk/nhsuk-frontend.min.js lms/static/nhsuk/
+	npx --no-install sass --no-source-map --style=compressed --quiet-deps --load-path=node_modules \
+	   lms/static/scss/nhsuk.scss lms/static/nhsuk/nhsuk-frontend.min.css
 	cp node_modules/axe-core/axe.min.js lms/static/vendor/
 	@mkdir -p $(STAMP) && touch $@
 

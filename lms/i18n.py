@@ -6,7 +6,6 @@ from flask import current_app, has_request_context, request, session
 from flask_babel import get_locale
 from flask_login import current_user
 
-
 # British English for dates and numbers (Babel's plain "en" is American).
 LOCALES = {"en": "en_GB", "cy": "cy"}
 
@@ -32,6 +31,6 @@ def select_language() -> str:
 
 
 def current_language() -> str:
-    """"en" or "cy", for the page's lang attribute and the language switcher."""
+    """The language code, en or cy, for the page's lang attribute and the language switcher."""
     locale = get_locale()
     return locale.language if locale is not None else "en"

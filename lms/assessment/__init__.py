@@ -1,1 +1,3 @@
-"""Assessment and award (SPEC section 8): the portfolio, award criteria, submission, and the verifiable award."""
+"""Assessment and award (SPEC section 8): the portfolio, award criteria, submission, and the
+verifiable award.
+"""

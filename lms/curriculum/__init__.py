@@ -1,1 +1,3 @@
-"""Curriculum (SPEC section 4): training modules loaded from content/, activities, progress and knowledge checks."""
+"""Curriculum (SPEC section 4): training modules loaded from content/, activities, progress and
+knowledge checks.
+"""

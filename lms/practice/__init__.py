@@ -1,1 +1,3 @@
-"""Observed practice (SPEC section 7): GMTS trainees, set allocation, sessions, the session console and equity."""
+"""Observed practice (SPEC section 7): GMTS trainees, set allocation, sessions, the session
+console and equity.
+"""

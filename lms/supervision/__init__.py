@@ -1,1 +1,3 @@
-"""Supervision (SPEC section 5): supervision groups, sessions, registers, notes, cases, and observation sign-off."""
+"""Supervision (SPEC section 5): supervision groups, sessions, registers, notes, cases, and
+observation sign-off.
+"""
