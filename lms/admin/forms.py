@@ -65,13 +65,13 @@ class AuditFilterForm(FlaskForm):
         validators=[Optional(), Length(max=80)],
     )
     date_from = StringField(
-        _l("From"),
+        _l("Date from"),
         description=_l("For example, 2026-11-01"),
         validators=[Optional()],
         render_kw={"type": "date"},
     )
     date_to = StringField(
-        _l("To"),
+        _l("Date to"),
         description=_l("For example, 2026-11-30"),
         validators=[Optional()],
         render_kw={"type": "date"},
