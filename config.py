@@ -77,6 +77,8 @@ class Config:
     # Sign-in limits: failed attempts per account and per address.
     LOGIN_LIMIT_ACCOUNT = os.environ.get("LOGIN_LIMIT_ACCOUNT", "5 per 15 minutes")
     LOGIN_LIMIT_ADDRESS = os.environ.get("LOGIN_LIMIT_ADDRESS", "20 per 15 minutes")
+    # Reset emails asked for one address, so nobody can flood someone's inbox.
+    RESET_LIMIT = os.environ.get("RESET_LIMIT", "5 per hour")
     RATELIMIT_HEADERS_ENABLED = False
 
     WTF_CSRF_TIME_LIMIT = None  # tied to the session instead, so a slow form is not lost

@@ -98,6 +98,12 @@ def register():
 
 
 @bp.route("/reset-password", methods=["GET", "POST"])
+@limiter.limit(
+    lambda: current_app.config["RESET_LIMIT"],
+    key_func=_account_key,
+    methods=["POST"],
+    scope="reset-account",
+)
 def request_reset():
     form = ResetRequestForm()
     if form.validate_on_submit():

@@ -10,7 +10,7 @@ import hashlib
 import secrets
 from datetime import datetime, timedelta
 
-from flask import current_app, render_template, url_for
+from flask import current_app, has_request_context, render_template, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
@@ -19,7 +19,7 @@ from lms.accounts.models import PasswordResetToken, Role, User, UserRole
 from lms.accounts.passwords import hash_password, needs_rehash, password_problem, verify_password
 from lms.db_types import utcnow
 from lms.extensions import db
-from lms.notifications.services import send_email
+from lms.notifications.services import notify, send_email
 
 
 class AccountError(ValueError):
@@ -98,6 +98,17 @@ def change_password(user: User, current_password: str, new_password: str) -> Non
         raise AccountError(problem, "new_password")
     user.password_hash = hash_password(new_password)
     audit.record("account.password_changed", user, actor=user)
+    _tell_password_changed(user)
+
+
+def _tell_password_changed(user: User) -> None:
+    """Email the person so that a change they did not make does not go unnoticed."""
+    with force_locale(user.language):
+        send_email(
+            user.email,
+            _("Your ALS Facilitator Programme password has been changed"),
+            render_template("email/password_changed.txt", user=user),
+        )
 
 
 def update_details(user: User, name: str, personal_email: str | None) -> None:
@@ -194,6 +205,7 @@ def reset_password(token: str, new_password: str) -> User:
         .values(used_at=record.used_at)
     )
     audit.record("account.password_reset", record.user, actor=record.user)
+    _tell_password_changed(record.user)
     return record.user
 
 
@@ -204,6 +216,15 @@ def grant_role(user: User, role: Role, by: User | None) -> bool:
     user.role_grants.append(UserRole(role=role, granted_by_id=getattr(by, "id", None)))
     db.session.flush()
     audit.record("role.granted", user, actor=by, role=role.value)
+    with force_locale(user.language):
+        notify(
+            user,
+            _(
+                "You now have the %(role)s role. Your home page shows what you can do.",
+                role=role.label,
+            ),
+            url_for("main.home") if has_request_context() else None,
+        )
     return True
 
 

@@ -64,11 +64,7 @@ def _person_forms(person: User):
     return role_form, org_form
 
 
-@bp.route("/people/<int:user_id>")
-@admin_only
-def show_person(user_id: int):
-    person = db.get_or_404(User, user_id)
-    role_form, org_form = _person_forms(person)
+def _render_person(person: User, role_form: RoleForm, org_form: PersonOrganisationForm) -> str:
     return render_template(
         "admin/person_show.html",
         person=person,
@@ -77,6 +73,13 @@ def show_person(user_id: int):
         revoke_form=RevokeRoleForm(),
         toggle_form=EmptyForm(),
     )
+
+
+@bp.route("/people/<int:user_id>")
+@admin_only
+def show_person(user_id: int):
+    person = db.get_or_404(User, user_id)
+    return _render_person(person, *_person_forms(person))
 
 
 @bp.route("/people/<int:user_id>/roles", methods=["POST"])
@@ -89,14 +92,7 @@ def grant_role(user_id: int):
         accounts.grant_role(person, role, by=current_user)
         flash(_("%(name)s is now a %(role)s", name=person.name, role=ROLE_LABELS[role]), "success")
         return redirect(url_for("admin.show_person", user_id=person.id))
-    return render_template(
-        "admin/person_show.html",
-        person=person,
-        role_form=role_form,
-        org_form=org_form,
-        revoke_form=RevokeRoleForm(),
-        toggle_form=EmptyForm(),
-    ), 400
+    return _render_person(person, role_form, org_form), 400
 
 
 @bp.route("/people/<int:user_id>/roles/revoke", methods=["POST"])
@@ -129,14 +125,7 @@ def set_person_organisation(user_id: int):
         accounts.set_organisation(person, int(value) if value else None, by=current_user)
         flash(_("Organisation saved"), "success")
         return redirect(url_for("admin.show_person", user_id=person.id))
-    return render_template(
-        "admin/person_show.html",
-        person=person,
-        role_form=role_form,
-        org_form=org_form,
-        revoke_form=RevokeRoleForm(),
-        toggle_form=EmptyForm(),
-    ), 400
+    return _render_person(person, role_form, org_form), 400
 
 
 @bp.route("/people/<int:user_id>/active", methods=["POST"])

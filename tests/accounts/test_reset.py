@@ -89,3 +89,24 @@ def test_weak_new_password_is_refused_and_link_still_works(client, make_user, ou
     response = client.post(path, data={"password": "password1234", "confirm": "password1234"})
     assert "too common" in response.get_data(as_text=True)
     assert client.get(path).status_code == 200
+
+
+def test_reset_requests_are_limited_per_address(client, make_user, outbox):
+    user = make_user()
+    for _ in range(5):
+        assert client.post("/reset-password", data={"email": user.email}).status_code == 200
+    response = client.post("/reset-password", data={"email": user.email})
+    assert response.status_code == 429
+    assert "too many password reset emails" in response.get_data(as_text=True)
+    assert len([m for m in outbox() if "Reset your password" in m.subject]) == 5
+
+
+def test_a_changed_password_is_confirmed_by_email(client, make_user, outbox):
+    user = make_user()
+    client.post("/reset-password", data={"email": user.email})
+    path = _link_from(outbox).split("localhost", 1)[1]
+    client.post(
+        path, data={"password": "a brand new passphrase", "confirm": "a brand new passphrase"}
+    )
+    last = outbox()[-1]
+    assert last.recipient == user.email and "has been changed" in last.subject

@@ -153,3 +153,14 @@ def test_outbox_shows_emails(login_as, client, make_user, outbox):
     assert "Reset your password" in page and person.email in page
     message = outbox()[0]
     assert "/reset-password/" in admin.get(f"/admin/outbox/{message.id}").get_data(as_text=True)
+
+
+def test_a_person_given_a_role_is_told_in_their_language(login_as, make_user, db):
+    from lms.notifications.models import Notification
+
+    client = login_as(Role.ADMIN)
+    person = make_user(Role.APPLICANT, language="cy")
+    client.post(f"/admin/people/{person.id}/roles", data={"grant-role": "facilitator"})
+    note = db.session.scalar(db.select(Notification).where(Notification.user_id == person.id))
+    assert note is not None and note.link == "/"
+    assert "You now have" not in note.message  # written in Welsh, the person's language
