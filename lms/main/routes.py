@@ -6,6 +6,7 @@ from flask import current_app, jsonify, redirect, render_template, request, sess
 from flask_login import current_user
 
 from lms import jobs
+from lms.accounts.services import set_language as set_account_language
 from lms.extensions import db
 from lms.main import bp
 from lms.main.navigation import home_sections
@@ -26,7 +27,7 @@ def set_language():
     if language in current_app.config["LANGUAGES"]:
         session["lang"] = language
         if current_user.is_authenticated:
-            current_user.language = language
+            set_account_language(current_user, language)
     return redirect(safe_next(request.form.get("next"), url_for("main.home")))
 
 

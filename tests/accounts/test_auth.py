@@ -204,3 +204,22 @@ def test_forms_without_a_csrf_token_are_refused(app, client, make_user):
         assert response.status_code == 302
     finally:
         app.config["WTF_CSRF_ENABLED"] = False
+
+
+def test_every_post_route_refuses_a_request_without_a_csrf_token(app, login_as):
+    client = login_as(Role.ADMIN)
+    posts = [rule for rule in app.url_map.iter_rules() if "POST" in rule.methods]
+    assert len(posts) >= 10
+    app.config["WTF_CSRF_ENABLED"] = True
+    try:
+        for rule in posts:
+            values = {arg: ("x" if arg == "token" else 1) for arg in rule.arguments}
+            with app.test_request_context():
+                from flask import url_for
+
+                url = url_for(rule.endpoint, **values)
+            response = client.post(url, data={})
+            assert response.status_code == 400, (rule.rule, response.status_code)
+            assert "Your form could not be sent" in response.get_data(as_text=True), rule.rule
+    finally:
+        app.config["WTF_CSRF_ENABLED"] = False

@@ -164,3 +164,23 @@ def test_a_person_given_a_role_is_told_in_their_language(login_as, make_user, db
     note = db.session.scalar(db.select(Notification).where(Notification.user_id == person.id))
     assert note is not None and note.link == "/"
     assert "You now have" not in note.message  # written in Welsh, the person's language
+
+
+def test_audit_log_and_outbox_do_not_query_per_row(login_as, make_user, count_queries):
+    from lms.notifications.services import send_email
+
+    client = login_as(Role.ADMIN)
+    client.get("/admin/audit")
+    with count_queries() as few_audit:
+        client.get("/admin/audit")
+    with count_queries() as few_mail:
+        client.get("/admin/outbox")
+    for n in range(12):
+        make_user(Role.APPLICANT)  # each writes an audit entry with its own actor
+        send_email(f"someone{n}@example.org", "Subject", "Body")
+    with count_queries() as many_audit:
+        assert client.get("/admin/audit").status_code == 200
+    with count_queries() as many_mail:
+        assert client.get("/admin/outbox").status_code == 200
+    assert many_audit.count == few_audit.count, many_audit.statements
+    assert many_mail.count == few_mail.count, many_mail.statements
