@@ -78,3 +78,51 @@ def test_the_audit_log_is_append_only(db, make_user):
     with pytest.raises(RuntimeError, match="append-only"):
         db.session.flush()
     db.session.rollback()
+
+
+PUBLIC_ENDPOINTS = {
+    "static",
+    "main.home",
+    "main.privacy",
+    "main.accessibility",
+    "main.healthz",
+    "main.set_language",
+    "accounts.sign_in",
+    "accounts.sign_out",
+    "accounts.register",
+    "accounts.request_reset",
+    "accounts.reset_password",
+}
+
+
+def test_every_other_page_sends_anonymous_people_to_sign_in(app, client):
+    """Deny by default: a new route is private unless it is added to the public list."""
+    from flask import url_for
+
+    checked = 0
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint in PUBLIC_ENDPOINTS:
+            continue
+        values = dict.fromkeys(rule.arguments, 1)
+        with app.test_request_context():
+            url = url_for(rule.endpoint, **values)
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+            response = client.open(url, method=method)
+            assert response.status_code == 302, (rule.rule, method, response.status_code)
+            assert response.headers["Location"].startswith("/sign-in?next="), rule.rule
+            checked += 1
+    assert checked >= 15
+
+
+def test_disabling_an_account_ends_its_session(app, login_as, make_user):
+    person_client = login_as(Role.FACILITATOR)
+    person = person_client.user
+    assert person_client.get("/account").status_code == 200
+    admin = app.test_client()
+    admin_user = make_user(Role.ADMIN)
+    from tests.conftest import PASSWORD
+
+    admin.post("/sign-in", data={"email": admin_user.email, "password": PASSWORD})
+    admin.post(f"/admin/people/{person.id}/active")
+    response = person_client.get("/account")
+    assert response.status_code == 302 and response.headers["Location"].startswith("/sign-in")
