@@ -19,6 +19,32 @@ def _email(required: bool = True):
     ]
 
 
+def _name_field() -> StringField:
+    return StringField(
+        _l("Full name"),
+        validators=[InputRequired(_l("Enter your full name")), Length(max=200)],
+        render_kw={"autocomplete": "name", "spellcheck": "false"},
+    )
+
+
+def _new_password(label, missing_message) -> PasswordField:
+    return PasswordField(
+        label,
+        validators=[InputRequired(missing_message)],
+        description=_l("At least 12 characters. A few unrelated words make a strong password"),
+        render_kw={"autocomplete": "new-password"},
+    )
+
+
+def _confirm_password(label, other_field: str) -> PasswordField:
+    """The second entry of a new password; ``label`` is also the message when it is empty."""
+    return PasswordField(
+        label,
+        validators=[InputRequired(label), EqualTo(other_field, _l("The passwords do not match"))],
+        render_kw={"autocomplete": "new-password"},
+    )
+
+
 class SignInForm(FlaskForm):
     email = EmailField(
         _l("Email address"),
@@ -34,31 +60,15 @@ class SignInForm(FlaskForm):
 
 
 class RegisterForm(FlaskForm):
-    name = StringField(
-        _l("Full name"),
-        validators=[InputRequired(_l("Enter your full name")), Length(max=200)],
-        render_kw={"autocomplete": "name", "spellcheck": "false"},
-    )
+    name = _name_field()
     email = EmailField(
         _l("Email address"),
         validators=_email(),
         description=_l("Use your work email address"),
         render_kw={"autocomplete": "email", "spellcheck": "false"},
     )
-    password = PasswordField(
-        _l("Create a password"),
-        validators=[InputRequired(_l("Enter a password"))],
-        description=_l("At least 12 characters. A few unrelated words make a strong password"),
-        render_kw={"autocomplete": "new-password"},
-    )
-    confirm = PasswordField(
-        _l("Confirm your password"),
-        validators=[
-            InputRequired(_l("Confirm your password")),
-            EqualTo("password", _l("The passwords do not match")),
-        ],
-        render_kw={"autocomplete": "new-password"},
-    )
+    password = _new_password(_l("Create a password"), _l("Enter a password"))
+    confirm = _confirm_password(_l("Confirm your password"), "password")
 
 
 class ResetRequestForm(FlaskForm):
@@ -70,28 +80,12 @@ class ResetRequestForm(FlaskForm):
 
 
 class ResetPasswordForm(FlaskForm):
-    password = PasswordField(
-        _l("New password"),
-        validators=[InputRequired(_l("Enter a new password"))],
-        description=_l("At least 12 characters. A few unrelated words make a strong password"),
-        render_kw={"autocomplete": "new-password"},
-    )
-    confirm = PasswordField(
-        _l("Confirm your new password"),
-        validators=[
-            InputRequired(_l("Confirm your new password")),
-            EqualTo("password", _l("The passwords do not match")),
-        ],
-        render_kw={"autocomplete": "new-password"},
-    )
+    password = _new_password(_l("New password"), _l("Enter a new password"))
+    confirm = _confirm_password(_l("Confirm your new password"), "password")
 
 
 class DetailsForm(FlaskForm):
-    name = StringField(
-        _l("Full name"),
-        validators=[InputRequired(_l("Enter your full name")), Length(max=200)],
-        render_kw={"autocomplete": "name", "spellcheck": "false"},
-    )
+    name = _name_field()
     personal_email = EmailField(
         _l("Personal email address (optional)"),
         validators=_email(required=False),
@@ -108,20 +102,8 @@ class ChangePasswordForm(FlaskForm):
         validators=[InputRequired(_l("Enter your current password"))],
         render_kw={"autocomplete": "current-password"},
     )
-    new_password = PasswordField(
-        _l("New password"),
-        validators=[InputRequired(_l("Enter a new password"))],
-        description=_l("At least 12 characters. A few unrelated words make a strong password"),
-        render_kw={"autocomplete": "new-password"},
-    )
-    confirm = PasswordField(
-        _l("Confirm your new password"),
-        validators=[
-            InputRequired(_l("Confirm your new password")),
-            EqualTo("new_password", _l("The passwords do not match")),
-        ],
-        render_kw={"autocomplete": "new-password"},
-    )
+    new_password = _new_password(_l("New password"), _l("Enter a new password"))
+    confirm = _confirm_password(_l("Confirm your new password"), "new_password")
 
 
 class LanguageForm(FlaskForm):
