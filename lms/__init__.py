@@ -118,10 +118,11 @@ def _sqlite_begin(conn) -> None:
 def _register_blueprints(app: Flask) -> None:
     from lms.accounts import bp as accounts_bp
     from lms.admin import bp as admin_bp
+    from lms.applications import bp as applications_bp
     from lms.main import bp as main_bp
     from lms.notifications import bp as notifications_bp
 
-    for bp in (main_bp, accounts_bp, admin_bp, notifications_bp):
+    for bp in (main_bp, accounts_bp, admin_bp, notifications_bp, applications_bp):
         app.register_blueprint(bp)
 
 

@@ -7,6 +7,7 @@ their own demo records here.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 
 from lms.accounts import services as accounts
 from lms.accounts.models import Organisation, Region, Role, Sector, User
@@ -84,4 +85,33 @@ def seed_demo() -> list[DemoAccount]:
             )
             user.organisation_id = organisations[account.organisation].id
     db.session.flush()
+    _seed_intakes()
     return DEMO_ACCOUNTS
+
+
+def _seed_intakes() -> None:
+    """An intake open for applications now, and the next one, dated from today."""
+    from lms.applications.models import DeliveryMode, Intake
+    from lms.applications.services import today
+
+    start = today()
+    every_mode = [m.value for m in DeliveryMode]
+    every_region = [r.value for r in Region]
+    intakes = [
+        ("Open demo intake", start - timedelta(days=14), start + timedelta(days=28), 60),
+        ("Next demo intake", start + timedelta(days=90), start + timedelta(days=130), 40),
+    ]
+    for name, opens_on, closes_on, capacity in intakes:
+        if db.session.scalar(db.select(Intake).where(Intake.name == name)) is None:
+            db.session.add(
+                Intake(
+                    name=name,
+                    opens_on=opens_on,
+                    closes_on=closes_on,
+                    programme_starts_on=closes_on + timedelta(days=42),
+                    capacity=capacity,
+                    delivery_modes=every_mode,
+                    regions=every_region,
+                )
+            )
+    db.session.flush()

@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import date
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from wtforms import Field
 from wtforms.fields.choices import SelectChoice
+from wtforms.utils import unset_value
+from wtforms.validators import StopValidation
 
 
 def add_error(form: FlaskForm, field_name: str | None, message: str) -> None:
@@ -24,3 +29,51 @@ class EmptyForm(FlaskForm):
 def choices(pairs: Iterable[tuple[str, object]]) -> list[SelectChoice]:
     """``[(value, label), ...]`` as WTForms choices (labels may be lazy strings)."""
     return [SelectChoice(value, label) for value, label in pairs]
+
+
+class DateInputField(Field):
+    """A date as three boxes, day, month and year: the NHS.UK date input pattern.
+
+    What the person typed is kept in ``parts`` so a form shown again with an error
+    loses nothing. A date that cannot exist gets ``invalid_message`` and stops there.
+    """
+
+    PARTS = ("day", "month", "year")
+
+    def __init__(self, label=None, validators=None, invalid_message=None, **kwargs) -> None:
+        super().__init__(label, validators, **kwargs)
+        self.invalid_message = invalid_message or _l("Enter a real date, for example 15 3 2027")
+        self.parts = dict.fromkeys(self.PARTS, "")
+
+    def process(self, formdata, data=unset_value, extra_filters=None) -> None:
+        self.process_errors = []
+        if data is unset_value:
+            data = self.default() if callable(self.default) else self.default
+        self.object_data = self.data = data
+        if isinstance(data, date):
+            self.parts = {"day": str(data.day), "month": str(data.month), "year": str(data.year)}
+        if formdata is None:
+            return
+        names = {part: f"{self.name}[{part}]" for part in self.PARTS}  # nhsuk namePrefix
+        if not any(name in formdata for name in names.values()):
+            return
+        self.parts = {part: (formdata.get(name) or "").strip() for part, name in names.items()}
+        self.raw_data = [value for value in self.parts.values() if value]
+        if not self.raw_data:
+            self.data = None
+            return
+        try:
+            year = int(self.parts["year"])
+            if year < 1900 or year > 2200:
+                raise ValueError(year)
+            self.data = date(year, int(self.parts["month"]), int(self.parts["day"]))
+        except ValueError:
+            self.data = None
+            self.process_errors.append(self.invalid_message)
+
+    def pre_validate(self, form) -> None:
+        if self.process_errors:
+            raise StopValidation()  # the invalid-date message is already shown
+
+    def _value(self) -> str:
+        return self.data.isoformat() if self.data else ""

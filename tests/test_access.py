@@ -92,6 +92,7 @@ PUBLIC_ENDPOINTS = {
     "accounts.register",
     "accounts.request_reset",
     "accounts.reset_password",
+    "applications.list_open_intakes",
 }
 
 

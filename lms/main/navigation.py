@@ -25,6 +25,12 @@ class Link:
 
 LINKS: list[Link] = [
     Link(
+        _l("Intakes"),
+        "applications.list_intakes",
+        (Role.LEAD,),
+        _l("Create intakes and set their application windows, places, modes and regions"),
+    ),
+    Link(
         _l("People"),
         "admin.list_people",
         (Role.ADMIN,),

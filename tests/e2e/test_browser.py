@@ -153,6 +153,7 @@ def test_pages_further_in_are_accessible_for_the_admin(tab: Tab) -> None:
         ("/reset-password", 200),
         ("/privacy", 200),
         ("/accessibility", 200),
+        ("/intakes", 200),
         ("/no-such-page", 404),
     ],
 )
@@ -222,4 +223,41 @@ def test_pages_load_only_from_this_site(tab: Tab) -> None:
     tab.goto("/", expect_status=200)
     tab.page.wait_for_load_state("networkidle")
     assert requested and all(url.startswith(tab.url("/")) for url in requested), requested
+    tab.assert_no_console_errors()
+
+
+def test_a_lead_creates_an_intake_with_the_date_inputs(tab: Tab) -> None:
+    page = tab.page
+    sign_in(tab, "lead@example.org")
+    tab.goto("/lead/intakes/new", expect_status=200)
+    page.get_by_label("Intake name").fill("Browser intake")
+    dates = {
+        "opens_on": ("1", "2", "2031"),
+        "closes_on": ("31", "2", "2031"),
+        "programme_starts_on": ("1", "6", "2031"),
+    }
+    for name, (day, month, year) in dates.items():
+        page.locator(f"#{name}-day").fill(day)
+        page.locator(f"#{name}-month").fill(month)
+        page.locator(f"#{name}-year").fill(year)
+    page.get_by_label("Places").fill("30")
+    page.get_by_label("Online").check()
+    page.get_by_label("Wales").check()
+    with page.expect_navigation(wait_until="load"):
+        page.get_by_role("button", name="Save intake").click()
+
+    # 31 February does not exist: the error is summarised and what was typed is kept.
+    summary = page.locator(".nhsuk-error-summary")
+    expect(summary).to_contain_text("Enter a real date")
+    expect(page.locator("#closes_on-day")).to_have_value("31")
+    expect(page.get_by_label("Intake name")).to_have_value("Browser intake")
+    tab.assert_accessible()
+    summary.get_by_role("link").first.click()
+    expect(page.locator("#closes_on-day")).to_be_focused()
+
+    page.locator("#closes_on-day").fill("28")
+    with page.expect_navigation(wait_until="load"):
+        page.get_by_role("button", name="Save intake").click()
+    expect(page.locator(".nhsuk-notification-banner--success")).to_contain_text("Browser intake")
+    tab.assert_accessible()
     tab.assert_no_console_errors()
