@@ -93,8 +93,12 @@ def execute(func: str, args: list[Any]) -> Any:
         return result
     except Exception as exc:
         db.session.rollback()
-        _record_failure(func, args, exc)
-        db.session.commit()
+        from rq import get_current_job
+
+        job = get_current_job()
+        if job is None or not job.retries_left:  # only the last attempt is a failure to show
+            _record_failure(func, args, exc)
+            db.session.commit()
         raise
 
 
@@ -121,13 +125,18 @@ def _send_pending(session: Session) -> None:
         log.error("REDIS_URL was unset between enqueue and commit; %d jobs dropped", len(pending))
         return
     for func, args in pending:
-        q.enqueue(
-            "lms.jobs.execute",
-            func,
-            args,
-            retry=Retry(max=len(RETRY_INTERVALS), interval=RETRY_INTERVALS),
-            description=func,
-        )
+        try:
+            q.enqueue(
+                "lms.jobs.execute",
+                func,
+                args,
+                retry=Retry(max=len(RETRY_INTERVALS), interval=RETRY_INTERVALS),
+                description=func,
+            )
+        except Exception:
+            # The data is already committed; failing the request now would only hide that.
+            # The health check reports the queue as down.
+            log.exception("could not enqueue %s%r: Redis unavailable", func, args)
 
 
 @event.listens_for(Session, "after_rollback")

@@ -137,3 +137,25 @@ def test_job_through_a_real_rq_worker_process(app):
         with app.app_context():
             _db.session.execute(_db.delete(EmailMessage).where(EmailMessage.id == message_id))
             _db.session.commit()
+
+
+@needs_redis
+def test_a_job_that_keeps_failing_is_recorded_once_after_its_last_retry(
+    app, db, monkeypatch, run_jobs
+):
+    from lms.notifications import tasks
+
+    attempts = []
+
+    def broken(message_id):
+        attempts.append(message_id)
+        raise ConnectionError("SMTP server unreachable")
+
+    monkeypatch.setattr(tasks, "deliver_email", broken)
+    monkeypatch.setattr(jobs, "RETRY_INTERVALS", [0, 0])  # two retries, straight away
+    send_email("a@example.org", "S", "B")
+    db.session.commit()
+    run_jobs()
+    assert len(attempts) == 3
+    failures = list(db.session.scalars(db.select(jobs.JobFailure)))
+    assert len(failures) == 1 and "SMTP server unreachable" in failures[0].error
