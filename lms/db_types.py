@@ -51,3 +51,23 @@ def enum_column(cls: type[enum.Enum], name: str) -> Enum:
         values_callable=lambda members: [m.value for m in members],
         validate_strings=True,
     )
+
+
+_LABELS: dict[type[enum.Enum], dict] = {}
+
+
+class LabelledEnum(enum.Enum):
+    """An enum whose members carry a translated label for people (set with set_labels)."""
+
+    @property
+    def label(self) -> str:
+        return str(_LABELS[type(self)][self])
+
+
+def set_labels(cls: type[LabelledEnum], labels: dict) -> dict:
+    """Give every member of ``cls`` its (lazy, translated) label; returns ``labels``."""
+    missing = set(cls) - set(labels)
+    if missing:
+        raise ValueError(f"{cls.__name__} members without a label: {missing}")
+    _LABELS[cls] = labels
+    return labels

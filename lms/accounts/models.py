@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import enum
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
@@ -10,11 +9,11 @@ from flask_login import UserMixin
 from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from lms.db_types import UTCDateTime, enum_column, utcnow
+from lms.db_types import LabelledEnum, UTCDateTime, enum_column, set_labels, utcnow
 from lms.extensions import db
 
 
-class Role(enum.Enum):
+class Role(LabelledEnum):
     APPLICANT = "applicant"
     FACILITATOR = "facilitator"
     TRAINEE = "trainee"
@@ -23,23 +22,22 @@ class Role(enum.Enum):
     LEAD = "lead"
     ADMIN = "admin"
 
-    @property
-    def label(self) -> str:
-        return str(ROLE_LABELS[self])
+
+ROLE_LABELS = set_labels(
+    Role,
+    {
+        Role.APPLICANT: _l("Applicant"),
+        Role.FACILITATOR: _l("Trainee facilitator"),
+        Role.TRAINEE: _l("GMTS trainee"),
+        Role.SUPERVISOR: _l("Supervisor"),
+        Role.REVIEWER: _l("Reviewer"),
+        Role.LEAD: _l("Programme lead"),
+        Role.ADMIN: _l("Administrator"),
+    },
+)
 
 
-ROLE_LABELS = {
-    Role.APPLICANT: _l("Applicant"),
-    Role.FACILITATOR: _l("Trainee facilitator"),
-    Role.TRAINEE: _l("GMTS trainee"),
-    Role.SUPERVISOR: _l("Supervisor"),
-    Role.REVIEWER: _l("Reviewer"),
-    Role.LEAD: _l("Programme lead"),
-    Role.ADMIN: _l("Administrator"),
-}
-
-
-class Sector(enum.Enum):
+class Sector(LabelledEnum):
     ACUTE = "acute"
     COMMUNITY = "community"
     MENTAL_HEALTH = "mental_health"
@@ -48,23 +46,22 @@ class Sector(enum.Enum):
     SOCIAL_CARE = "social_care"
     OTHER = "other"
 
-    @property
-    def label(self) -> str:
-        return str(SECTOR_LABELS[self])
+
+SECTOR_LABELS = set_labels(
+    Sector,
+    {
+        Sector.ACUTE: _l("Acute"),
+        Sector.COMMUNITY: _l("Community"),
+        Sector.MENTAL_HEALTH: _l("Mental health"),
+        Sector.PRIMARY_CARE: _l("Primary care"),
+        Sector.ICB: _l("Integrated care board"),
+        Sector.SOCIAL_CARE: _l("Social care"),
+        Sector.OTHER: _l("Other"),
+    },
+)
 
 
-SECTOR_LABELS = {
-    Sector.ACUTE: _l("Acute"),
-    Sector.COMMUNITY: _l("Community"),
-    Sector.MENTAL_HEALTH: _l("Mental health"),
-    Sector.PRIMARY_CARE: _l("Primary care"),
-    Sector.ICB: _l("Integrated care board"),
-    Sector.SOCIAL_CARE: _l("Social care"),
-    Sector.OTHER: _l("Other"),
-}
-
-
-class Region(enum.Enum):
+class Region(LabelledEnum):
     EAST_OF_ENGLAND = "east_of_england"
     LONDON = "london"
     MIDLANDS = "midlands"
@@ -76,23 +73,22 @@ class Region(enum.Enum):
     SCOTLAND = "scotland"
     NORTHERN_IRELAND = "northern_ireland"
 
-    @property
-    def label(self) -> str:
-        return str(REGION_LABELS[self])
 
-
-REGION_LABELS = {
-    Region.EAST_OF_ENGLAND: _l("East of England"),
-    Region.LONDON: _l("London"),
-    Region.MIDLANDS: _l("Midlands"),
-    Region.NORTH_EAST_YORKSHIRE: _l("North East and Yorkshire"),
-    Region.NORTH_WEST: _l("North West"),
-    Region.SOUTH_EAST: _l("South East"),
-    Region.SOUTH_WEST: _l("South West"),
-    Region.WALES: _l("Wales"),
-    Region.SCOTLAND: _l("Scotland"),
-    Region.NORTHERN_IRELAND: _l("Northern Ireland"),
-}
+REGION_LABELS = set_labels(
+    Region,
+    {
+        Region.EAST_OF_ENGLAND: _l("East of England"),
+        Region.LONDON: _l("London"),
+        Region.MIDLANDS: _l("Midlands"),
+        Region.NORTH_EAST_YORKSHIRE: _l("North East and Yorkshire"),
+        Region.NORTH_WEST: _l("North West"),
+        Region.SOUTH_EAST: _l("South East"),
+        Region.SOUTH_WEST: _l("South West"),
+        Region.WALES: _l("Wales"),
+        Region.SCOTLAND: _l("Scotland"),
+        Region.NORTHERN_IRELAND: _l("Northern Ireland"),
+    },
+)
 
 
 class Organisation(db.Model):

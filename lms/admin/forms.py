@@ -86,6 +86,15 @@ class AuditFilterForm(FlaskForm):
         except ValueError:
             raise ValidationError(_l("Enter a real date, like 2026-11-01")) from None
 
+    @property
+    def start(self) -> date | None:
+        """The parsed start date (call after validate())."""
+        return self._parse(self.date_from)
+
+    @property
+    def end(self) -> date | None:
+        return self._parse(self.date_to)
+
     def validate_date_from(self, field) -> None:
         self._parse(field)
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -185,12 +183,7 @@ def audit_log():
     valid = form.validate() if request.args else True
     events = None
     if valid:
-        query = queries.audit_query(
-            form.person.data,
-            form.action.data,
-            date.fromisoformat(form.date_from.data) if form.date_from.data else None,
-            date.fromisoformat(form.date_to.data) if form.date_to.data else None,
-        )
+        query = queries.audit_query(form.person.data, form.action.data, form.start, form.end)
         events = db.paginate(query, page=_page(), per_page=queries.PAGE_SIZE, error_out=False)
     filters = {k: v for k, v in request.args.items() if k != "page" and v}
     return render_template("admin/audit_log.html", form=form, events=events, filters=filters)

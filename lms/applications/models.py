@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import enum
 from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
@@ -10,44 +9,42 @@ from sqlalchemy import JSON, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from lms.accounts.models import Region
-from lms.db_types import UTCDateTime, utcnow
+from lms.db_types import LabelledEnum, UTCDateTime, set_labels, utcnow
 from lms.extensions import db
 
 
-class DeliveryMode(enum.Enum):
+class DeliveryMode(LabelledEnum):
     ONLINE = "online"
     BLENDED = "blended"
     IN_PERSON = "in_person"
 
-    @property
-    def label(self) -> str:
-        return str(DELIVERY_MODE_LABELS[self])
+
+DELIVERY_MODE_LABELS = set_labels(
+    DeliveryMode,
+    {
+        DeliveryMode.ONLINE: _l("Online"),
+        DeliveryMode.BLENDED: _l("Blended"),
+        DeliveryMode.IN_PERSON: _l("In person"),
+    },
+)
 
 
-DELIVERY_MODE_LABELS = {
-    DeliveryMode.ONLINE: _l("Online"),
-    DeliveryMode.BLENDED: _l("Blended"),
-    DeliveryMode.IN_PERSON: _l("In person"),
-}
-
-
-class IntakeStatus(enum.Enum):
+class IntakeStatus(LabelledEnum):
     """Where an intake is in its application window, worked out from the dates."""
 
     UPCOMING = "upcoming"
     OPEN = "open"
     CLOSED = "closed"
 
-    @property
-    def label(self) -> str:
-        return str(INTAKE_STATUS_LABELS[self])
 
-
-INTAKE_STATUS_LABELS = {
-    IntakeStatus.UPCOMING: _l("Opens soon"),
-    IntakeStatus.OPEN: _l("Open for applications"),
-    IntakeStatus.CLOSED: _l("Closed"),
-}
+INTAKE_STATUS_LABELS = set_labels(
+    IntakeStatus,
+    {
+        IntakeStatus.UPCOMING: _l("Opens soon"),
+        IntakeStatus.OPEN: _l("Open for applications"),
+        IntakeStatus.CLOSED: _l("Closed"),
+    },
+)
 
 
 class Intake(db.Model):

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import enum
 from datetime import datetime
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from lms.db_types import UTCDateTime, enum_column, utcnow
+from lms.db_types import LabelledEnum, UTCDateTime, enum_column, set_labels, utcnow
 from lms.extensions import db
 
 
@@ -25,10 +25,20 @@ class Notification(db.Model):
     read_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
-class EmailStatus(enum.Enum):
+class EmailStatus(LabelledEnum):
     QUEUED = "queued"
     SENT = "sent"
     IN_OUTBOX = "in_outbox"
+
+
+EMAIL_STATUS_LABELS = set_labels(
+    EmailStatus,
+    {
+        EmailStatus.QUEUED: _l("Queued"),
+        EmailStatus.SENT: _l("Sent"),
+        EmailStatus.IN_OUTBOX: _l("In outbox"),
+    },
+)
 
 
 class EmailMessage(db.Model):
