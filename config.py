@@ -81,6 +81,17 @@ class Config:
     RESET_LIMIT = os.environ.get("RESET_LIMIT", "5 per hour")
     RATELIMIT_HEADERS_ENABLED = False
 
+    # Links in emails sent outside a request (jobs, commands) start with this address.
+    PUBLIC_URL = os.environ.get("PUBLIC_URL", "http://127.0.0.1:5000")
+
+    # Applications (SPEC section 3).
+    ENDORSEMENT_LINK_DAYS = _env_int("ENDORSEMENT_LINK_DAYS", 21)
+    ENDORSEMENT_REMINDER_DAYS = _env_int("ENDORSEMENT_REMINDER_DAYS", 7)  # before expiry
+    MOTIVATION_WORD_LIMIT = _env_int("MOTIVATION_WORD_LIMIT", 500)
+    EXPERIENCE_WORD_LIMIT = _env_int("EXPERIENCE_WORD_LIMIT", 300)
+    REVIEWERS_PER_APPLICATION = _env_int("REVIEWERS_PER_APPLICATION", 2)
+    OFFER_RESPONSE_DAYS = _env_int("OFFER_RESPONSE_DAYS", 14)
+
     WTF_CSRF_TIME_LIMIT = None  # tied to the session instead, so a slow form is not lost
     SEND_FILE_MAX_AGE_DEFAULT = timedelta(hours=1)
     PREFERRED_URL_SCHEME = "http"

@@ -151,7 +151,8 @@ def _init_request_cycle(app: Flask) -> None:
             "service_name": app.config["SERVICE_NAME"],
             "current_language": current_language(),
         }
-        if current_user.is_authenticated:
+        # Emails are rendered by jobs and commands too, where nobody is signed in.
+        if current_user and current_user.is_authenticated:
             values["nav_items"] = header_items(current_user)
             values["unread_notifications"] = unread_count(current_user.id)
         return values

@@ -93,6 +93,7 @@ PUBLIC_ENDPOINTS = {
     "accounts.request_reset",
     "accounts.reset_password",
     "applications.list_open_intakes",
+    "applications.endorse",  # the line manager's single-use link; no account needed
 }
 
 

@@ -25,6 +25,24 @@ class Link:
 
 LINKS: list[Link] = [
     Link(
+        _l("Your applications"),
+        "applications.list_my_applications",
+        (Role.APPLICANT,),
+        _l("Apply to an open intake, finish a draft, and follow your application"),
+    ),
+    Link(
+        _l("Reviews"),
+        "applications.list_reviews",
+        (Role.REVIEWER,),
+        _l("Score the applications assigned to you"),
+    ),
+    Link(
+        _l("Applications"),
+        "applications.applications_overview",
+        (Role.LEAD,),
+        _l("Assign reviewers, decide applications and see the mix of people offered places"),
+    ),
+    Link(
         _l("Intakes"),
         "applications.list_intakes",
         (Role.LEAD,),
