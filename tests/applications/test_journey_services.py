@@ -101,7 +101,7 @@ def test_endorsement_link_expires_and_resending_retires_it(make_application, db)
 
 
 def test_reminders_go_once_shortly_before_expiry(make_application, outbox, db):
-    application = make_application(submit=True)
+    make_application(submit=True)
     assert endorsement.send_reminders() == 0
     soon = utcnow() + timedelta(days=15)
     assert endorsement.send_reminders(now=soon) == 1
