@@ -60,7 +60,21 @@ def worker_command(burst: bool) -> None:
     worker.work(burst=burst, with_scheduler=True)
 
 
+@click.command("send-reminders")
+@with_appcontext
+def send_reminders_command() -> None:
+    """Run the daily reminder jobs (endorsement links about to expire, ...). Run from cron."""
+    from lms import jobs
+    from lms.schedule import DAILY_JOBS
+
+    for name in DAILY_JOBS:
+        jobs.enqueue(name)
+        click.echo(f"Queued {name}" if jobs.queue() is not None else f"Ran {name}")
+    db.session.commit()
+
+
 def register_commands(app: Flask) -> None:
     app.cli.add_command(seed)
     app.cli.add_command(create_admin_command)
     app.cli.add_command(worker_command)
+    app.cli.add_command(send_reminders_command)

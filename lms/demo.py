@@ -52,6 +52,12 @@ DEMO_ACCOUNTS = [
     ),
     DemoAccount("reviewer@example.org", "Rhys Reviewer", Role.REVIEWER, "Bristol Community Health"),
     DemoAccount(
+        "reviewer2@example.org",
+        "Rachel Reviewer",
+        Role.REVIEWER,
+        "Leeds Teaching Hospitals NHS Trust",
+    ),
+    DemoAccount(
         "facilitator@example.org",
         "Fatima Facilitator",
         Role.FACILITATOR,
@@ -85,12 +91,17 @@ def seed_demo() -> list[DemoAccount]:
             )
             user.organisation_id = organisations[account.organisation].id
     db.session.flush()
-    _seed_intakes()
+    open_intake = _seed_intakes()
+    from lms.applications.demo_data import seed_applications
+
+    seed_applications(open_intake, organisations)
     return DEMO_ACCOUNTS
 
 
-def _seed_intakes() -> None:
-    """An intake open for applications now, and the next one, dated from today."""
+def _seed_intakes():
+    """An intake open for applications now, and the next one, dated from today.
+
+    Returns the open one."""
     from lms.applications.models import DeliveryMode, Intake
     from lms.applications.services import today
 
@@ -115,3 +126,4 @@ def _seed_intakes() -> None:
                 )
             )
     db.session.flush()
+    return db.session.scalar(db.select(Intake).where(Intake.name == "Open demo intake"))
