@@ -261,12 +261,25 @@ ANSWERS = {
 }
 
 
-@bp.route(
-    "/applications/<int:application_id>/<any(accept, decline, withdraw):answer>",
-    methods=["GET", "POST"],
-)
+@bp.route("/applications/<int:application_id>/accept", methods=["GET", "POST"])
 @login_required
-def answer_application(application_id: int, answer: str):
+def accept_offer(application_id: int):
+    return _answer_application(application_id, "accept")
+
+
+@bp.route("/applications/<int:application_id>/decline", methods=["GET", "POST"])
+@login_required
+def decline_offer(application_id: int):
+    return _answer_application(application_id, "decline")
+
+
+@bp.route("/applications/<int:application_id>/withdraw", methods=["GET", "POST"])
+@login_required
+def withdraw_application(application_id: int):
+    return _answer_application(application_id, "withdraw")
+
+
+def _answer_application(application_id: int, answer: str):
     """Accept or decline an offer, or withdraw: a confirmation page, then the change."""
     application = _own_application(application_id)
     if ANSWERS[answer] not in decisions.allowed_moves(application, "applicant"):
