@@ -79,6 +79,8 @@ class Config:
     LOGIN_LIMIT_ADDRESS = os.environ.get("LOGIN_LIMIT_ADDRESS", "20 per 15 minutes")
     # Reset emails asked for one address, so nobody can flood someone's inbox.
     RESET_LIMIT = os.environ.get("RESET_LIMIT", "5 per hour")
+    # Endorsement link look-ups that fail (unknown, used, expired), per address.
+    ENDORSE_LIMIT = os.environ.get("ENDORSE_LIMIT", "30 per hour")
     RATELIMIT_HEADERS_ENABLED = False
 
     # Links in emails sent outside a request (jobs, commands) start with this address.

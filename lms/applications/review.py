@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask import current_app
+from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from lms import audit
@@ -23,9 +24,10 @@ from lms.applications.models import (
     ApplicationStatus,
     ReviewAssignment,
 )
-from lms.applications.services import ApplicationError
+from lms.applications.services import ApplicationError, absolute_url, url_for_path
 from lms.db_types import utcnow
 from lms.extensions import db
+from lms.notifications.services import notify
 
 REVIEWABLE = {ApplicationStatus.SUBMITTED, ApplicationStatus.SHORTLISTED}
 
@@ -90,6 +92,17 @@ def assign_reviewer(application: Application, reviewer: User, by: User) -> Revie
     application.reviews.append(assignment)
     db.session.flush()
     audit.record("review.assigned", application, actor=by, reviewer_id=reviewer.id)
+    with force_locale(reviewer.language):
+        notify(
+            reviewer,
+            _(
+                "You have been asked to review an application to %(intake)s",
+                intake=application.intake.name,
+            ),
+            url_for_path(
+                absolute_url("applications.score_application", assignment_id=assignment.id)
+            ),
+        )
     return assignment
 
 
