@@ -75,6 +75,17 @@ def waitlist_count(intake_id: int) -> int:
     )
 
 
+def _check_move(application: Application, new: ApplicationStatus, actor: str) -> None:
+    if new not in allowed_moves(application, actor):
+        raise ApplicationError(
+            _(
+                "An application that is %(old)s cannot be changed to %(new)s",
+                old=application.status.label.lower(),
+                new=new.label.lower(),
+            )
+        )
+
+
 def change_status(
     application: Application,
     new: ApplicationStatus,
@@ -86,14 +97,7 @@ def change_status(
 ) -> Application:
     """Move ``application`` to ``new`` if ``actor`` ("lead" or "applicant") may."""
     old = application.status
-    if new not in allowed_moves(application, actor):
-        raise ApplicationError(
-            _(
-                "An application that is %(old)s cannot be changed to %(new)s",
-                old=old.label.lower(),
-                new=new.label.lower(),
-            )
-        )
+    _check_move(application, new, actor)
     application.status = new
     if actor == "lead":
         application.decided_at = utcnow()
@@ -170,17 +174,16 @@ def offer_place(
 ) -> Application:
     """Offer a place, if the intake has one free; the applicant answers by ``respond_by``."""
     intake = application.intake
-    if S.OFFERED in allowed_moves(application, "lead"):
-        taken = places_taken(intake.id)
-        if taken >= intake.capacity:
-            raise ApplicationError(
-                _(
-                    "All %(capacity)d places in %(intake)s are offered or accepted. Put the "
-                    "applicant on the waiting list instead.",
-                    capacity=intake.capacity,
-                    intake=intake.name,
-                )
+    _check_move(application, S.OFFERED, "lead")  # before anything is written
+    if places_taken(intake.id) >= intake.capacity:
+        raise ApplicationError(
+            _(
+                "All %(capacity)d places in %(intake)s are offered or accepted. Put the "
+                "applicant on the waiting list instead.",
+                capacity=intake.capacity,
+                intake=intake.name,
             )
+        )
     respond_by = respond_by or today + timedelta(days=current_app.config["OFFER_RESPONSE_DAYS"])
     if respond_by < today:
         raise ApplicationError(_("The reply date must be today or later"), "respond_by")
@@ -215,6 +218,7 @@ def waitlist(application: Application, by: User) -> Application:
 def reject(application: Application, by: User, reason: str) -> Application:
     """Turn down an application; the reason is shown to the applicant."""
     reason = (reason or "").strip()
+    _check_move(application, S.REJECTED, "lead")
     if not reason:
         raise ApplicationError(_("Enter the reason, which the applicant will see"), "reason")
     application.decision_reason = reason
