@@ -259,10 +259,11 @@ def seed_applications(intake: Intake, organisations: dict[str, Organisation]) ->
         if demo.equality:
             services.save_equality(application, demo.equality)
         services.submit_application(application, today, by=applicant)
-        token = endorsement.request_endorsement(application, by=applicant)
         if demo.endorse:
-            endorsement.respond(
-                token, EndorsementDecision.ENDORSED, "Fully supported; time agreed with the team."
+            endorsement.record_response(
+                endorsement.latest_request(application),
+                EndorsementDecision.ENDORSED,
+                "Fully supported; time agreed with the team.",
             )
             for reviewer, scores in zip(reviewers, demo.scores, strict=True):
                 assignment = review.assign_reviewer(application, reviewer, by=lead)

@@ -170,7 +170,16 @@ def respond(
     token: str, decision: EndorsementDecision, comment: str | None, now: datetime | None = None
 ) -> EndorsementRequest:
     """Record the line manager's answer; the link (and any sibling link) then stops working."""
-    request = check_link(token, now)
+    return record_response(check_link(token, now), decision, comment, now)
+
+
+def record_response(
+    request: EndorsementRequest,
+    decision: EndorsementDecision,
+    comment: str | None,
+    now: datetime | None = None,
+) -> EndorsementRequest:
+    """Record the answer to a request already checked (``respond`` checks the link)."""
     comment = (comment or "").strip() or None
     if decision is EndorsementDecision.DECLINED and not comment:
         raise ApplicationError(
