@@ -27,7 +27,7 @@ def test_the_demo_has_an_application_in_every_status(app, db):
     assert len(db.session.scalars(db.select(Application)).all()) == count
 
 
-def test_send_reminders_reminds_line_managers_once(app, db, make_application):
+def test_send_reminders_reminds_line_managers_once(app, db, make_application, run_jobs):
     application = make_application(submit=True)
     request = db.session.scalar(db.select(EndorsementRequest))
     request.expires_at = utcnow() + timedelta(days=3)
@@ -35,6 +35,7 @@ def test_send_reminders_reminds_line_managers_once(app, db, make_application):
     for _ in range(2):
         result = runner.invoke(args=["send-reminders"])
         assert result.exit_code == 0, result.output
+        run_jobs()  # with Redis the command queues the job; a worker runs it
     reminders = db.session.scalars(
         db.select(EmailMessage).where(
             EmailMessage.recipient == application.manager_email,
