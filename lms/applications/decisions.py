@@ -79,9 +79,9 @@ def _check_move(application: Application, new: ApplicationStatus, actor: str) ->
     if new not in allowed_moves(application, actor):
         raise ApplicationError(
             _(
-                "An application that is %(old)s cannot be changed to %(new)s",
-                old=application.status.label.lower(),
-                new=new.label.lower(),
+                "This application cannot be changed from ‘%(old)s’ to ‘%(new)s’",
+                old=application.status.label,
+                new=new.label,
             )
         )
 

@@ -38,7 +38,7 @@ class ApplicationFilterForm(FlaskForm):
 
     name = StringField(
         _l("Name or email address"),
-        validators=[Length(max=200, message=_l("Search for 200 characters or fewer"))],
+        validators=[Length(max=200, message=_l("Search terms must be 200 characters or fewer"))],
         render_kw={"spellcheck": "false"},
     )
     status = SelectField(
@@ -133,7 +133,7 @@ class OfferForm(FlaskForm):
 class RejectForm(FlaskForm):
     reason = TextAreaField(
         _l("Reason"),
-        description=_l("The applicant will see this, so write it to them in plain English"),
+        description=_l("The applicant will see this, so write it to them in plain language"),
         validators=[
             DataRequired(_l("Enter the reason, which the applicant will see")),
             Length(max=2000, message=_l("The reason must be 2,000 characters or fewer")),

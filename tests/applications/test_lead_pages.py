@@ -566,13 +566,13 @@ def test_a_refused_move_shows_an_error_and_changes_nothing(lead, make_applicatio
         response = lead.post(f"/lead/applications/{application.id}/{action}")
         text = response.get_data(as_text=True)
         assert response.status_code == 200, action
-        assert "There is a problem" in text and "cannot be changed to" in text
+        assert "There is a problem" in text and "cannot be changed from" in text
     assert application.status is S.REJECTED and application.offer_expires_on is None
     # rejecting again would overwrite the reason the applicant was given: refused
     response = lead.post(
         f"/lead/applications/{application.id}/reject", data={"reject-reason": "Other"}
     )
-    assert "cannot be changed to" in response.get_data(as_text=True)
+    assert "cannot be changed from" in response.get_data(as_text=True)
     assert application.decision_reason == "Not now"
     page = _page(lead, f"/lead/applications/{application.id}")
     assert "There are no decisions to make on this application now" in page

@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 import shutil
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -23,7 +23,7 @@ import pytest
 import lms
 
 if TYPE_CHECKING:
-    from playwright.sync_api import Browser, Page, Response
+    from playwright.sync_api import Browser, BrowserContext, Page, Response
 
 HERE = Path(__file__).resolve().parent
 AXE_JS = Path(lms.__file__).resolve().parent / "static" / "vendor" / "axe.min.js"
@@ -205,9 +205,9 @@ class Tab:
         assert not errors, "console errors:\n  " + "\n  ".join(errors)
 
 
-@pytest.fixture
-def tab(browser: Browser, live_server: str) -> Iterator[Tab]:
-    """A fresh context (no cookies) and page, with axe-core injected into every document."""
+def new_tab(browser: Browser, live_server: str) -> tuple[Tab, BrowserContext]:
+    """A fresh context (no cookies) and page, with axe-core injected into every document
+    and console errors collected on the tab."""
     context = browser.new_context(base_url=live_server, locale="en-GB")
     context.add_init_script(path=str(AXE_JS))
     context.set_default_timeout(10_000)
@@ -225,7 +225,30 @@ def tab(browser: Browser, live_server: str) -> Iterator[Tab]:
 
     page.on("console", on_console)
     page.on("pageerror", on_page_error)
+    return tab, context
+
+
+@pytest.fixture
+def tab(browser: Browser, live_server: str) -> Iterator[Tab]:
+    made, context = new_tab(browser, live_server)
     try:
-        yield tab
+        yield made
     finally:
         context.close()
+
+
+@pytest.fixture
+def open_tab(browser: Browser, live_server: str) -> Iterator[Callable[[], Tab]]:
+    """More tabs like ``tab``, each in its own context (its own cookies): one per person."""
+    contexts: list[BrowserContext] = []
+
+    def make() -> Tab:
+        made, context = new_tab(browser, live_server)
+        contexts.append(context)
+        return made
+
+    try:
+        yield make
+    finally:
+        for context in contexts:
+            context.close()

@@ -10,15 +10,14 @@ their names and ids, and checks instead that the pages really are in Welsh.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from itertools import count
 
 import pytest
-from playwright.sync_api import Browser, Locator, Page, expect
+from playwright.sync_api import Locator, Page, expect
 
 from lms.demo import DEMO_PASSWORD
 from tests.e2e.conftest import (
-    AXE_JS,
     SKIP_REASON,
     Tab,
     chromium_executable,
@@ -501,39 +500,6 @@ def test_applying_and_submitting_in_welsh(tab: Tab) -> None:
 
 
 # --- The whole selection journey ---------------------------------------------------------
-
-
-@pytest.fixture
-def open_tab(browser: Browser, live_server: str) -> Iterator[Callable[[], Tab]]:
-    """More tabs like ``tab``, each in its own context (its own cookies): one per person."""
-    contexts = []
-
-    def make() -> Tab:
-        context = browser.new_context(base_url=live_server, locale="en-GB")
-        contexts.append(context)
-        context.add_init_script(path=str(AXE_JS))
-        context.set_default_timeout(10_000)
-        page = context.new_page()
-        made = Tab(page=page, base_url=live_server)
-
-        def on_console(message) -> None:
-            if message.type == "error":
-                made.console.append(
-                    {"type": "error", "text": message.text, "url": message.location.get("url", "")}
-                )
-
-        def on_page_error(error) -> None:
-            made.console.append({"type": "pageerror", "text": str(error), "url": page.url})
-
-        page.on("console", on_console)
-        page.on("pageerror", on_page_error)
-        return made
-
-    try:
-        yield make
-    finally:
-        for context in contexts:
-            context.close()
 
 
 def sign_in(tab: Tab, email: str) -> None:
