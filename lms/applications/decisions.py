@@ -79,7 +79,7 @@ def _check_move(application: Application, new: ApplicationStatus, actor: str) ->
     if new not in allowed_moves(application, actor):
         raise ApplicationError(
             _(
-                "This application cannot be changed from ‘%(old)s’ to ‘%(new)s’",
+                'This application cannot be changed from "%(old)s" to "%(new)s"',
                 old=application.status.label,
                 new=new.label,
             )
