@@ -249,72 +249,73 @@ SECTION_FORMS: dict[str, type[FlaskForm]] = {
 PREFER_NOT = ("prefer_not_to_say", _l("Prefer not to say"))
 
 
+# Equality monitoring questions, declared once: the form below asks them and the
+# selection view counts their answers. Every question is optional, with "prefer not to say".
+EQUALITY_QUESTIONS: dict[str, tuple[object, list]] = {
+    "age_band": (
+        _l("Your age"),
+        [
+            ("under_25", _l("Under 25")),
+            ("25_34", _l("25 to 34")),
+            ("35_44", _l("35 to 44")),
+            ("45_54", _l("45 to 54")),
+            ("55_64", _l("55 to 64")),
+            ("65_over", _l("65 or over")),
+            PREFER_NOT,
+        ],
+    ),
+    "sex": (
+        _l("Your sex"),
+        [("female", _l("Female")), ("male", _l("Male")), PREFER_NOT],
+    ),
+    "ethnicity": (
+        _l("Your ethnic group"),
+        [
+            ("asian", _l("Asian or Asian British")),
+            ("black", _l("Black, Black British, Caribbean or African")),
+            ("mixed", _l("Mixed or multiple ethnic groups")),
+            ("white", _l("White")),
+            ("other", _l("Another ethnic group")),
+            PREFER_NOT,
+        ],
+    ),
+    "disability": (
+        _l("Do you consider yourself to have a disability or long-term condition?"),
+        [("yes", _l("Yes")), ("no", _l("No")), PREFER_NOT],
+    ),
+    "sexual_orientation": (
+        _l("Your sexual orientation"),
+        [
+            ("straight", _l("Straight or heterosexual")),
+            ("gay_lesbian", _l("Gay or lesbian")),
+            ("bisexual", _l("Bisexual")),
+            ("other", _l("Another sexual orientation")),
+            PREFER_NOT,
+        ],
+    ),
+    "religion": (
+        _l("Your religion or belief"),
+        [
+            ("none", _l("No religion")),
+            ("christian", _l("Christian")),
+            ("muslim", _l("Muslim")),
+            ("hindu", _l("Hindu")),
+            ("sikh", _l("Sikh")),
+            ("jewish", _l("Jewish")),
+            ("buddhist", _l("Buddhist")),
+            ("other", _l("Another religion or belief")),
+            PREFER_NOT,
+        ],
+    ),
+}
+
+
 class EqualityForm(FlaskForm):
     """Every question is optional, and each has "prefer not to say"."""
 
-    age_band = _optional_choice(
-        _l("Your age"),
-        choices(
-            [
-                ("under_25", _l("Under 25")),
-                ("25_34", _l("25 to 34")),
-                ("35_44", _l("35 to 44")),
-                ("45_54", _l("45 to 54")),
-                ("55_64", _l("55 to 64")),
-                ("65_over", _l("65 or over")),
-                PREFER_NOT,
-            ]
-        ),
-    )
-    sex = _optional_choice(
-        _l("Your sex"),
-        choices([("female", _l("Female")), ("male", _l("Male")), PREFER_NOT]),
-    )
-    ethnicity = _optional_choice(
-        _l("Your ethnic group"),
-        choices(
-            [
-                ("asian", _l("Asian or Asian British")),
-                ("black", _l("Black, Black British, Caribbean or African")),
-                ("mixed", _l("Mixed or multiple ethnic groups")),
-                ("white", _l("White")),
-                ("other", _l("Another ethnic group")),
-                PREFER_NOT,
-            ]
-        ),
-    )
-    disability = _optional_choice(
-        _l("Do you consider yourself to have a disability or long-term condition?"),
-        choices([("yes", _l("Yes")), ("no", _l("No")), PREFER_NOT]),
-    )
-    sexual_orientation = _optional_choice(
-        _l("Your sexual orientation"),
-        choices(
-            [
-                ("straight", _l("Straight or heterosexual")),
-                ("gay_lesbian", _l("Gay or lesbian")),
-                ("bisexual", _l("Bisexual")),
-                ("other", _l("Another sexual orientation")),
-                PREFER_NOT,
-            ]
-        ),
-    )
-    religion = _optional_choice(
-        _l("Your religion or belief"),
-        choices(
-            [
-                ("none", _l("No religion")),
-                ("christian", _l("Christian")),
-                ("muslim", _l("Muslim")),
-                ("hindu", _l("Hindu")),
-                ("sikh", _l("Sikh")),
-                ("jewish", _l("Jewish")),
-                ("buddhist", _l("Buddhist")),
-                ("other", _l("Another religion or belief")),
-                PREFER_NOT,
-            ]
-        ),
-    )
+
+for _name, (_label, _options) in EQUALITY_QUESTIONS.items():
+    setattr(EqualityForm, _name, _optional_choice(_label, choices(_options)))
 
 
 class ReasonForm(FlaskForm):

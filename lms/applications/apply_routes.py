@@ -24,7 +24,7 @@ from lms.applications.sections import (
     SECTIONS,
     SECTIONS_BY_KEY,
     SectionState,
-    is_eligible,
+    answered_ineligible,
     section_state,
 )
 from lms.extensions import db
@@ -105,8 +105,7 @@ def show_my_application(application_id: int):
             application=application,
             states=states,
             completed=sum(state is SectionState.COMPLETED for state in states.values()),
-            eligible=is_eligible(application)
-            or states["eligibility"] is not SectionState.COMPLETED,
+            eligible=not answered_ineligible(application),
         )
     return render_template(
         "applications/my_application.html",

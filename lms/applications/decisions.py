@@ -23,7 +23,7 @@ from lms.applications.models import (
     EventKind,
     IntakeFacilitator,
 )
-from lms.applications.services import ApplicationError, add_event, tell_applicant
+from lms.applications.services import ApplicationError, add_event, path_for, tell_applicant
 from lms.db_types import utcnow
 from lms.extensions import db
 from lms.notifications.services import notify
@@ -130,14 +130,10 @@ def _tell_leads_place_free(application: Application) -> None:
         .join(UserRole, UserRole.user_id == User.id)
         .where(UserRole.role == Role.LEAD)
     )
-    from lms.applications.services import absolute_url, url_for_path
-
-    link = url_for_path(
-        absolute_url(
-            "applications.list_applications",
-            intake_id=application.intake_id,
-            status=S.WAITLISTED.value,
-        )
+    link = path_for(
+        "applications.list_applications",
+        intake_id=application.intake_id,
+        status=S.WAITLISTED.value,
     )
     for lead in leads:
         with force_locale(lead.language):

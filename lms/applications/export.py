@@ -8,14 +8,15 @@ from __future__ import annotations
 
 import io
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 import pandas as pd
 from flask_babel import format_date
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from lms.applications.models import Application
-from lms.applications.review import summary_for
+from lms.applications.review import ScoreSummary, summary_for
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 MEDIA_TYPES = {
@@ -36,42 +37,49 @@ def _label(value) -> str:
     return value.label if value is not None else ""
 
 
+# (heading, value) for each column, in order; values take the application and its scores.
+COLUMNS: list[tuple[object, Callable[[Application, ScoreSummary], object]]] = [
+    (_l("Reference"), lambda a, s: a.id),
+    (_l("Name"), lambda a, s: a.full_name or a.applicant.name),
+    (_l("Email address"), lambda a, s: a.contact_email or ""),
+    (_l("Phone number"), lambda a, s: a.phone or ""),
+    (_l("Job title"), lambda a, s: a.job_title or ""),
+    (_l("Organisation"), lambda a, s: a.organisation_name or ""),
+    (_l("Staff group"), lambda a, s: _label(a.staff_group)),
+    (_l("Sector"), lambda a, s: _label(a.sector)),
+    (_l("Region"), lambda a, s: _label(a.region)),
+    (_l("Band or equivalent"), lambda a, s: _label(a.band)),
+    (_l("Preferred delivery mode"), lambda a, s: _label(a.preferred_mode)),
+    (
+        _l("Date submitted"),
+        lambda a, s: format_date(a.submitted_at, "yyyy-MM-dd") if a.submitted_at else "",
+    ),
+    (_l("Status"), lambda a, s: a.status.label),
+    (_l("Line manager"), lambda a, s: a.manager_name or ""),
+    (_l("Line manager endorsement"), lambda a, s: a.endorsement_status.label),
+    (_l("Reviews done"), lambda a, s: s.count),
+    (_l("Reviewers assigned"), lambda a, s: len(a.reviews)),
+    (_l("Reviewers' total scores"), lambda a, s: "; ".join(str(t) for t in s.totals)),
+    (
+        _l("Mean total score"),
+        lambda a, s: round(s.mean_total, 1) if s.mean_total is not None else None,
+    ),
+    (_l("Spread between reviewers"), lambda a, s: s.spread),
+    (_l("Reviewers disagree"), lambda a, s: _("Yes") if s.disagreement else _("No")),
+    (_l("Reason for decision"), lambda a, s: a.decision_reason or ""),
+]
+
+
 def application_table(applications: Iterable[Application]) -> pd.DataFrame:
-    """One row per application, with translated headings (call inside a request)."""
-    rows, headings = [], None
-    for a in applications:
-        summary = summary_for(a)
-        row = {
-            _("Reference"): a.id,
-            _("Name"): a.full_name or a.applicant.name,
-            _("Email address"): a.contact_email or "",
-            _("Phone number"): a.phone or "",
-            _("Job title"): a.job_title or "",
-            _("Organisation"): a.organisation_name or "",
-            _("Staff group"): _label(a.staff_group),
-            _("Sector"): _label(a.sector),
-            _("Region"): _label(a.region),
-            _("Band or equivalent"): _label(a.band),
-            _("Preferred delivery mode"): _label(a.preferred_mode),
-            _("Date submitted"): format_date(a.submitted_at, "yyyy-MM-dd")
-            if a.submitted_at
-            else "",
-            _("Status"): a.status.label,
-            _("Line manager"): a.manager_name or "",
-            _("Line manager endorsement"): a.endorsement_status.label,
-            _("Reviews done"): summary.count,
-            _("Reviewers assigned"): len(a.reviews),
-            _("Reviewers' total scores"): "; ".join(str(total) for total in summary.totals),
-            _("Mean total score"): (
-                round(summary.mean_total, 1) if summary.mean_total is not None else None
-            ),
-            _("Spread between reviewers"): summary.spread,
-            _("Reviewers disagree"): _("Yes") if summary.disagreement else _("No"),
-            _("Reason for decision"): a.decision_reason or "",
-        }
-        rows.append({key: inert(value) for key, value in row.items()})
-        headings = list(row)
-    return pd.DataFrame(rows, columns=headings or [_("Reference"), _("Name")])
+    """One row per application, with translated headings (call inside a request).
+
+    An empty list still gives every heading, so the file always has the same columns."""
+    headings = [str(heading) for heading, _value in COLUMNS]
+    rows = []
+    for application in applications:
+        summary = summary_for(application)
+        rows.append([inert(value(application, summary)) for _heading, value in COLUMNS])
+    return pd.DataFrame(rows, columns=headings)
 
 
 def to_bytes(table: pd.DataFrame, kind: str) -> bytes:

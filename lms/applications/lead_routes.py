@@ -20,7 +20,7 @@ from lms.accounts.models import (
     User,
 )
 from lms.applications import bp, decisions, endorsement, export, lead_queries, review, services
-from lms.applications.apply_forms import EqualityForm
+from lms.applications.apply_forms import EQUALITY_QUESTIONS
 from lms.applications.lead_forms import (
     ApplicationFilterForm,
     AssignReviewersForm,
@@ -331,13 +331,8 @@ MIX_LABELS = {
 
 
 def _equality_questions() -> dict[str, tuple[object, dict[str, object]]]:
-    """Each equality field's question and answer labels, from the applicant's form."""
-    questions = {}
-    for name in services.EQUALITY_FIELDS:
-        unbound = getattr(EqualityForm, name)
-        options = {choice.value: choice.label for choice in unbound.kwargs["choices"]}
-        questions[name] = (unbound.args[0], options)
-    return questions
+    """Each equality question and its answers' labels, as the applicant was asked them."""
+    return {name: (label, dict(options)) for name, (label, options) in EQUALITY_QUESTIONS.items()}
 
 
 @bp.route("/lead/intakes/<int:intake_id>/selection")

@@ -24,7 +24,7 @@ from lms.applications.models import (
     ApplicationStatus,
     ReviewAssignment,
 )
-from lms.applications.services import ApplicationError, absolute_url, url_for_path
+from lms.applications.services import ApplicationError, path_for
 from lms.db_types import utcnow
 from lms.extensions import db
 from lms.notifications.services import notify
@@ -99,9 +99,7 @@ def assign_reviewer(application: Application, reviewer: User, by: User) -> Revie
                 "You have been asked to review an application to %(intake)s",
                 intake=application.intake.name,
             ),
-            url_for_path(
-                absolute_url("applications.score_application", assignment_id=assignment.id)
-            ),
+            path_for("applications.score_application", assignment_id=assignment.id),
         )
     return assignment
 
@@ -150,6 +148,14 @@ def submit_review(
 def can_see_others(assignment: ReviewAssignment) -> bool:
     """Blinding: a reviewer sees other reviewers' scores only once their own are in."""
     return assignment.is_submitted
+
+
+def other_reviews(assignment: ReviewAssignment) -> tuple[list[ReviewAssignment], int]:
+    """The other reviewers' submitted reviews this reviewer may see (none until their own
+    are in), and how many other reviewers have still to score."""
+    others = [r for r in assignment.application.reviews if r.id != assignment.id]
+    visible = [r for r in others if r.is_submitted] if can_see_others(assignment) else []
+    return visible, sum(1 for r in others if not r.is_submitted)
 
 
 @dataclass(frozen=True)

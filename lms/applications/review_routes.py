@@ -72,14 +72,7 @@ def score_application(assignment_id: int):
 
 def _show_scores(assignment: ReviewAssignment):
     """Read-only: the reviewer's own scores and, now that theirs are in, the others'."""
-    others = (
-        [r for r in assignment.application.reviews if r.id != assignment.id and r.is_submitted]
-        if review.can_see_others(assignment)
-        else []
-    )
-    waiting = sum(
-        1 for r in assignment.application.reviews if r.id != assignment.id and not r.is_submitted
-    )
+    others, waiting = review.other_reviews(assignment)
     return render_template(
         "applications/review_scores.html",
         assignment=assignment,

@@ -274,3 +274,9 @@ def incomplete_sections(application: Application) -> list[Section]:
 
 def is_eligible(application: Application) -> bool:
     return bool(application.works_in_health_care and application.can_commit_time)
+
+
+def answered_ineligible(application: Application) -> bool:
+    """The eligibility section is complete and its answers rule the applicant out."""
+    state = section_state(application, SECTIONS_BY_KEY["eligibility"])
+    return state is SectionState.COMPLETED and not is_eligible(application)

@@ -6,6 +6,7 @@ Endorsement, review and decisions build on this in ``endorsement.py``, ``review.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
@@ -29,13 +30,10 @@ from lms.applications.models import (
 )
 from lms.applications.sections import (
     SECTIONS,
-    SECTIONS_BY_KEY,
     Missing,
     Section,
-    SectionState,
+    answered_ineligible,
     incomplete_sections,
-    is_eligible,
-    section_state,
 )
 from lms.db_types import utcnow
 from lms.extensions import db
@@ -121,7 +119,9 @@ def absolute_url(endpoint: str, **values) -> str:
         return url_for(endpoint, _external=True, **values)
 
 
-def tell_applicant(application: Application, subject: str, message: str) -> None:
+def tell_applicant(
+    application: Application, subject: Callable[[], str], message: Callable[[], str]
+) -> None:
     """Tell the applicant in the service and by email, in their language.
 
     ``subject`` and ``message`` are callables so they are translated inside the
@@ -131,7 +131,7 @@ def tell_applicant(application: Application, subject: str, message: str) -> None
     link = absolute_url("applications.show_my_application", application_id=application.id)
     with force_locale(user.language):
         text = message()
-        notify(user, text, url_for_path(link))
+        notify(user, text, _path(link))
         send_email(
             user.email,
             subject(),
@@ -139,8 +139,12 @@ def tell_applicant(application: Application, subject: str, message: str) -> None
         )
 
 
-def url_for_path(link: str) -> str:
-    """The path of an absolute link, for in-service notifications."""
+def path_for(endpoint: str, **values) -> str:
+    """A link within the service (for notifications), also outside a request."""
+    return _path(absolute_url(endpoint, **values))
+
+
+def _path(link: str) -> str:
     return "/" + link.split("://", 1)[-1].split("/", 1)[-1]
 
 
@@ -302,9 +306,7 @@ def submit_problems(application: Application, on: date) -> list[tuple[str, str |
         problems.append(
             (_("Complete the section: %(section)s", section=section.title), section.key)
         )
-    if section_state(application, SECTIONS_BY_KEY["eligibility"]) is SectionState.COMPLETED and (
-        not is_eligible(application)
-    ):
+    if answered_ineligible(application):
         problems.append(
             (
                 _(
