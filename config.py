@@ -94,6 +94,9 @@ class Config:
     REVIEWERS_PER_APPLICATION = _env_int("REVIEWERS_PER_APPLICATION", 2)
     OFFER_RESPONSE_DAYS = _env_int("OFFER_RESPONSE_DAYS", 14)
 
+    # Curriculum (SPEC section 4): where `flask content sync` reads module files.
+    CONTENT_DIR = os.environ.get("CONTENT_DIR", str(BASE_DIR / "content" / "modules"))
+
     WTF_CSRF_TIME_LIMIT = None  # tied to the session instead, so a slow form is not lost
     SEND_FILE_MAX_AGE_DEFAULT = timedelta(hours=1)
     PREFERRED_URL_SCHEME = "http"

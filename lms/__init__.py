@@ -119,10 +119,12 @@ def _register_blueprints(app: Flask) -> None:
     from lms.accounts import bp as accounts_bp
     from lms.admin import bp as admin_bp
     from lms.applications import bp as applications_bp
+    from lms.curriculum import bp as curriculum_bp
     from lms.main import bp as main_bp
     from lms.notifications import bp as notifications_bp
 
-    for bp in (main_bp, accounts_bp, admin_bp, notifications_bp, applications_bp):
+    blueprints = (main_bp, accounts_bp, admin_bp, notifications_bp, applications_bp, curriculum_bp)
+    for bp in blueprints:
         app.register_blueprint(bp)
 
 

@@ -74,7 +74,10 @@ def send_reminders_command() -> None:
 
 
 def register_commands(app: Flask) -> None:
+    from lms.curriculum.cli import content
+
     app.cli.add_command(seed)
+    app.cli.add_command(content)
     app.cli.add_command(create_admin_command)
     app.cli.add_command(worker_command)
     app.cli.add_command(send_reminders_command)

@@ -11,10 +11,21 @@ from lms.applications.models import (
     ReviewAssignment,
 )
 from lms.audit import AuditEvent
+from lms.curriculum.models import (
+    ActivityProgress,
+    Module,
+    ModuleCompletion,
+    ModuleVersion,
+    QuizAttempt,
+    Reflection,
+    WorkshopAttendance,
+    WorkshopDay,
+)
 from lms.jobs import JobFailure
 from lms.notifications.models import EmailMessage, Notification
 
 __all__ = [
+    "ActivityProgress",
     "Application",
     "ApplicationEvent",
     "AuditEvent",
@@ -24,10 +35,17 @@ __all__ = [
     "Intake",
     "IntakeFacilitator",
     "JobFailure",
+    "Module",
+    "ModuleCompletion",
+    "ModuleVersion",
     "Notification",
     "Organisation",
     "PasswordResetToken",
+    "QuizAttempt",
+    "Reflection",
     "ReviewAssignment",
     "User",
     "UserRole",
+    "WorkshopAttendance",
+    "WorkshopDay",
 ]

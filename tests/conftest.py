@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextvars
 import os
 from collections.abc import Callable, Iterator
+from datetime import timedelta
 
 import pytest
 from flask import Flask, has_app_context
@@ -19,6 +20,7 @@ from sqlalchemy import event
 from config import TestingConfig
 from lms import create_app
 from lms.accounts.models import Organisation, Region, Role, Sector, User
+from lms.applications.models import Intake
 from lms.extensions import db as _db
 from lms.extensions import limiter
 
@@ -141,6 +143,32 @@ def make_user(db) -> Callable[..., User]:
             setattr(user, key, value)
         db.session.flush()
         return user
+
+    return make
+
+
+@pytest.fixture
+def make_intake(db) -> Callable[..., Intake]:
+    from lms.applications import services
+
+    counter = iter(range(1, 10_000))
+
+    def make(open_for_days: int = 14, opened_days_ago: int = 7, capacity: int = 10, **fields):
+        today = services.today()
+        opens_on = today - timedelta(days=opened_days_ago)
+        closes_on = today + timedelta(days=open_for_days)
+        intake = Intake(
+            name=fields.pop("name", f"Intake {next(counter)}"),
+            opens_on=fields.pop("opens_on", opens_on),
+            closes_on=fields.pop("closes_on", closes_on),
+            programme_starts_on=fields.pop("programme_starts_on", closes_on + timedelta(days=30)),
+            capacity=capacity,
+            delivery_modes=fields.pop("delivery_modes", ["online", "blended", "in_person"]),
+            regions=fields.pop("regions", ["wales", "london"]),
+        )
+        db.session.add(intake)
+        db.session.flush()
+        return intake
 
     return make
 

@@ -23,10 +23,10 @@ from lms.applications.models import (
     EventKind,
     IntakeFacilitator,
 )
-from lms.applications.services import ApplicationError, add_event, path_for, tell_applicant
+from lms.applications.services import ApplicationError, add_event, tell_applicant
 from lms.db_types import utcnow
 from lms.extensions import db
-from lms.notifications.services import notify
+from lms.notifications.services import notify, path_for
 
 S = ApplicationStatus
 

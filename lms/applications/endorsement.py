@@ -25,15 +25,10 @@ from lms.applications.models import (
     EndorsementStatus,
     EventKind,
 )
-from lms.applications.services import (
-    ApplicationError,
-    absolute_url,
-    add_event,
-    tell_applicant,
-)
+from lms.applications.services import ApplicationError, add_event, tell_applicant
 from lms.db_types import utcnow
 from lms.extensions import db
-from lms.notifications.services import send_email
+from lms.notifications.services import absolute_url, send_email
 
 # Endorsement matters while the application is still being considered.
 OPEN_STATUSES = {

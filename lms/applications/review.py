@@ -24,10 +24,10 @@ from lms.applications.models import (
     ApplicationStatus,
     ReviewAssignment,
 )
-from lms.applications.services import ApplicationError, path_for
+from lms.applications.services import ApplicationError
 from lms.db_types import utcnow
 from lms.extensions import db
-from lms.notifications.services import notify
+from lms.notifications.services import notify, path_for
 
 REVIEWABLE = {ApplicationStatus.SUBMITTED, ApplicationStatus.SHORTLISTED}
 

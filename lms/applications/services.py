@@ -10,8 +10,7 @@ from collections.abc import Callable
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from flask import current_app, has_request_context, render_template, url_for
-from flask_babel import force_locale, format_date
+from flask_babel import format_date
 from flask_babel import gettext as _
 
 from lms import audit
@@ -37,7 +36,7 @@ from lms.applications.sections import (
 )
 from lms.db_types import utcnow
 from lms.extensions import db
-from lms.notifications.services import notify, send_email
+from lms.notifications.services import absolute_url, tell
 
 LONDON = ZoneInfo("Europe/London")
 
@@ -111,41 +110,17 @@ class ApplicationError(ValueError):
         self.field = field
 
 
-def absolute_url(endpoint: str, **values) -> str:
-    """A full link for an email, also outside a request (jobs, commands, demo data)."""
-    if has_request_context():
-        return url_for(endpoint, _external=True, **values)
-    with current_app.test_request_context(base_url=current_app.config["PUBLIC_URL"]):
-        return url_for(endpoint, _external=True, **values)
-
-
 def tell_applicant(
     application: Application, subject: Callable[[], str], message: Callable[[], str]
 ) -> None:
-    """Tell the applicant in the service and by email, in their language.
-
-    ``subject`` and ``message`` are callables so they are translated inside the
-    applicant's locale, not the locale of whoever made the change.
-    """
-    user = application.applicant
-    link = absolute_url("applications.show_my_application", application_id=application.id)
-    with force_locale(user.language):
-        text = message()
-        notify(user, text, _path(link))
-        send_email(
-            user.email,
-            subject(),
-            render_template("applications/email/update.txt", user=user, message=text, link=link),
-        )
-
-
-def path_for(endpoint: str, **values) -> str:
-    """A link within the service (for notifications), also outside a request."""
-    return _path(absolute_url(endpoint, **values))
-
-
-def _path(link: str) -> str:
-    return "/" + link.split("://", 1)[-1].split("/", 1)[-1]
+    """Tell the applicant in the service and by email, in their language."""
+    tell(
+        application.applicant,
+        subject,
+        message,
+        absolute_url("applications.show_my_application", application_id=application.id),
+        lambda: _("See your application:"),
+    )
 
 
 def add_event(

@@ -49,6 +49,32 @@ LINKS: list[Link] = [
         _l("Create intakes and set their application windows, places, modes and regions"),
     ),
     Link(
+        _l("Training modules"),
+        "curriculum.list_modules",
+        (Role.FACILITATOR, Role.SUPERVISOR),
+        _l("Work through the modules: reading, reflections, knowledge checks and workshops"),
+    ),
+    Link(
+        _l("Workshop days"),
+        "curriculum.list_workshops",
+        (Role.FACILITATOR, Role.SUPERVISOR),
+        _l("See your live workshop days, add them to your calendar and keep registers"),
+        in_header=False,
+    ),
+    Link(
+        _l("Your reflections"),
+        "curriculum.list_reflections",
+        (Role.FACILITATOR,),
+        _l("Read and change the reflections you have written in the modules"),
+        in_header=False,
+    ),
+    Link(
+        _l("Training"),
+        "curriculum.training_overview",
+        (Role.LEAD, Role.ADMIN),
+        _l("See each intake's progress through the modules and schedule workshop days"),
+    ),
+    Link(
         _l("People"),
         "admin.list_people",
         (Role.ADMIN,),

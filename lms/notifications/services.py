@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+from flask import current_app, has_request_context, render_template, url_for
+from flask_babel import force_locale
+
 from lms import jobs
 from lms.db_types import utcnow
 from lms.extensions import db
@@ -47,3 +52,49 @@ def mark_all_read(user) -> int:
         .values(read_at=utcnow())
     )
     return result.rowcount or 0
+
+
+def absolute_url(endpoint: str, **values) -> str:
+    """A full link for an email, also outside a request (jobs, commands, demo data)."""
+    if has_request_context():
+        return url_for(endpoint, _external=True, **values)
+    with current_app.test_request_context(base_url=current_app.config["PUBLIC_URL"]):
+        return url_for(endpoint, _external=True, **values)
+
+
+def path_for(endpoint: str, **values) -> str:
+    """A link within the service (for notifications), also outside a request."""
+    return _path(absolute_url(endpoint, **values))
+
+
+def _path(link: str) -> str:
+    return "/" + link.split("://", 1)[-1].split("/", 1)[-1]
+
+
+def tell(
+    user,
+    subject: Callable[[], str],
+    message: Callable[[], str],
+    link: str,
+    link_text: Callable[[], str],
+) -> None:
+    """Tell ``user`` in the service and by email, in their own language.
+
+    ``subject``, ``message`` and ``link_text`` are callables so they are translated in the
+    person's locale, not the locale of whoever made the change. ``link`` is absolute
+    (see :func:`absolute_url`); the notification keeps only its path.
+    """
+    with force_locale(user.language):
+        text = message()
+        notify(user, text, _path(link))
+        send_email(
+            user.email,
+            subject(),
+            render_template(
+                "notifications/email/message.txt",
+                user=user,
+                message=text,
+                link=link,
+                link_text=link_text(),
+            ),
+        )

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import timedelta
 
 import pytest
 
@@ -36,30 +35,6 @@ ANSWERS: dict[str, dict] = {
     "adjustments": {"has_adjustments": "no", "adjustments": ""},
     "manager": {"manager_name": "Morgan Manager", "manager_email": "morgan@example.org"},
 }
-
-
-@pytest.fixture
-def make_intake(db) -> Callable[..., Intake]:
-    counter = iter(range(1, 10_000))
-
-    def make(open_for_days: int = 14, opened_days_ago: int = 7, capacity: int = 10, **fields):
-        today = services.today()
-        opens_on = today - timedelta(days=opened_days_ago)
-        closes_on = today + timedelta(days=open_for_days)
-        intake = Intake(
-            name=fields.pop("name", f"Intake {next(counter)}"),
-            opens_on=fields.pop("opens_on", opens_on),
-            closes_on=fields.pop("closes_on", closes_on),
-            programme_starts_on=fields.pop("programme_starts_on", closes_on + timedelta(days=30)),
-            capacity=capacity,
-            delivery_modes=fields.pop("delivery_modes", ["online", "blended", "in_person"]),
-            regions=fields.pop("regions", ["wales", "london"]),
-        )
-        db.session.add(intake)
-        db.session.flush()
-        return intake
-
-    return make
 
 
 def fill_in(application: Application, *skip: str) -> Application:
