@@ -8,9 +8,9 @@ PORT ?= 5000
 export FLASK_APP := wsgi.py
 STAMP := .make
 
-.PHONY: run test setup lint translations assets db demo worker clean
+.PHONY: run test setup lint translations assets db content demo worker clean
 
-run: setup db demo
+run: setup db content demo
 	$(BIN)/flask run --host $(HOST) --port $(PORT)
 
 test: setup
@@ -50,7 +50,11 @@ db: setup
 	@mkdir -p instance
 	$(BIN)/flask db upgrade
 
-demo: db
+# Load the training modules in content/modules (all or nothing; unchanged files are left alone).
+content: db
+	$(BIN)/flask content sync
+
+demo: content
 	$(BIN)/flask seed demo
 
 worker: setup

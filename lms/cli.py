@@ -16,7 +16,11 @@ def seed_demo_command() -> None:
     """Create one demo account per role (idempotent) and print them."""
     from lms.demo import DEMO_PASSWORD, seed_demo
 
-    accounts = seed_demo()
+    try:
+        accounts = seed_demo()
+    except RuntimeError as exc:  # the module files have problems: say which, load nothing
+        db.session.rollback()
+        raise click.ClickException(str(exc)) from None
     db.session.commit()
     click.echo(f"Demo accounts (password for all: {DEMO_PASSWORD}):")
     for account in accounts:

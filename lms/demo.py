@@ -91,17 +91,18 @@ def seed_demo() -> list[DemoAccount]:
             )
             user.organisation_id = organisations[account.organisation].id
     db.session.flush()
-    open_intake = _seed_intakes()
+    intakes = _seed_intakes()
     from lms.applications.demo_data import seed_applications
+    from lms.curriculum.demo_data import seed_curriculum
 
-    seed_applications(open_intake, organisations)
+    seed_applications(intakes["Open demo intake"], organisations)
+    seed_curriculum(intakes["Running demo intake"], organisations)
     return DEMO_ACCOUNTS
 
 
-def _seed_intakes():
-    """An intake open for applications now, and the next one, dated from today.
-
-    Returns the open one."""
+def _seed_intakes() -> dict:
+    """An intake whose programme is running, one open for applications now, and the next
+    one, dated from today. Returns them by name."""
     from lms.applications.models import DeliveryMode, Intake
     from lms.applications.services import today
 
@@ -109,6 +110,7 @@ def _seed_intakes():
     every_mode = [m.value for m in DeliveryMode]
     every_region = [r.value for r in Region]
     intakes = [
+        ("Running demo intake", start - timedelta(days=150), start - timedelta(days=100), 40),
         ("Open demo intake", start - timedelta(days=14), start + timedelta(days=28), 60),
         ("Next demo intake", start + timedelta(days=90), start + timedelta(days=130), 40),
     ]
@@ -126,4 +128,5 @@ def _seed_intakes():
                 )
             )
     db.session.flush()
-    return db.session.scalar(db.select(Intake).where(Intake.name == "Open demo intake"))
+    names = [name for name, *_ in intakes]
+    return {i.name: i for i in db.session.scalars(db.select(Intake).where(Intake.name.in_(names)))}

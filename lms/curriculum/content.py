@@ -420,6 +420,20 @@ def check_together(modules: Iterable[ModuleSpec]) -> list[ContentError]:
                     module.source, [f"unknown prerequisite module(s): {', '.join(unknown)}"]
                 )
             )
+        # The list is the order to learn in, so what a module builds on comes first.
+        later = [
+            p for p in module.prerequisites if p in by_slug and by_slug[p].order > module.order
+        ]
+        if later:
+            errors.append(
+                ContentError(
+                    module.source,
+                    [
+                        f"prerequisite module(s) {', '.join(later)} must come before this one "
+                        "(give them a lower 'order')"
+                    ],
+                )
+            )
     errors += _cycles(by_slug)
     return errors
 

@@ -76,7 +76,7 @@ def _filtered(rows, form: ProgressFilterForm, modules):
     return rows
 
 
-@bp.route("/lead/intakes/<int:intake_id>/training")
+@bp.route("/lead/training/<int:intake_id>")
 @role_required(Role.LEAD, Role.ADMIN)
 def intake_progress(intake_id: int):
     intake = db.get_or_404(Intake, intake_id)
@@ -108,7 +108,7 @@ def intake_progress(intake_id: int):
     )
 
 
-@bp.route("/lead/intakes/<int:intake_id>/workshops")
+@bp.route("/lead/training/<int:intake_id>/workshops")
 @role_required(Role.LEAD, Role.ADMIN)
 def intake_workshops(intake_id: int):
     intake = db.get_or_404(Intake, intake_id)
@@ -168,7 +168,7 @@ def _times(form: WorkshopForm):
     )
 
 
-@bp.route("/lead/intakes/<int:intake_id>/workshops/new", methods=["GET", "POST"])
+@bp.route("/lead/training/<int:intake_id>/workshops/new", methods=["GET", "POST"])
 @role_required(Role.LEAD)
 def new_workshop(intake_id: int):
     intake = db.get_or_404(Intake, intake_id)
@@ -199,7 +199,7 @@ def new_workshop(intake_id: int):
     return render_template("curriculum/workshop_edit.html", form=form, intake=intake, workshop=None)
 
 
-@bp.route("/lead/workshops/<int:workshop_id>/edit", methods=["GET", "POST"])
+@bp.route("/lead/training/workshops/<int:workshop_id>/edit", methods=["GET", "POST"])
 @role_required(Role.LEAD)
 def edit_workshop(workshop_id: int):
     workshop = queries.workshop(workshop_id)
@@ -248,7 +248,7 @@ def edit_workshop(workshop_id: int):
     )
 
 
-@bp.route("/lead/workshops/<int:workshop_id>/cancel", methods=["GET", "POST"])
+@bp.route("/lead/training/workshops/<int:workshop_id>/cancel", methods=["GET", "POST"])
 @role_required(Role.LEAD)
 def cancel_workshop(workshop_id: int):
     workshop = queries.workshop(workshop_id)

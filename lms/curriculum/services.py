@@ -38,7 +38,7 @@ from lms.extensions import db
 from lms.notifications.services import absolute_url, tell
 
 LONDON = ZoneInfo("Europe/London")
-REFLECTION_MAX = 10_000
+REFLECTION_MAX = 10_000  # the messages say "10,000": change them with it
 
 
 class CurriculumError(ValueError):
@@ -99,10 +99,7 @@ def save_reflection(
     if not answer:
         raise CurriculumError(_("Enter your reflection"), "answer")
     if len(answer) > REFLECTION_MAX:
-        raise CurriculumError(
-            _("Your reflection must be %(num)d characters or fewer", num=REFLECTION_MAX),
-            "answer",
-        )
+        raise CurriculumError(_("Your reflection must be 10,000 characters or fewer"), "answer")
     saved = queries.reflection(user.id, module.id, activity.key)
     if saved is None:
         saved = ReflectionAnswer(user_id=user.id, module_id=module.id, activity_key=activity.key)

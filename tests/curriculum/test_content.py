@@ -241,6 +241,7 @@ def test_the_folder_is_checked_together(tmp_path):
     problems = " ".join(p for e in errors for p in e.problems)
     assert "'order: 2' is also used by" in problems
     assert "prerequisites go round in a circle: basics -> next-steps -> basics" in problems
+    assert "prerequisite module(s) basics must come before this one" in problems
 
     write_modules(tmp_path / "other", {"01-basics.md": BASICS, "02-next-steps.md": BASICS})
     _, errors = load_directory(tmp_path / "other")

@@ -45,7 +45,7 @@ def rows(html: str) -> list[str]:
 
 def test_the_lead_sees_each_facilitator_by_module(login_as, intake, people):
     client = login_as(Role.LEAD)
-    response = client.get(f"/lead/intakes/{intake.id}/training")
+    response = client.get(f"/lead/training/{intake.id}")
     html = response.get_data(as_text=True)
     assert response.status_code == 200
     assert "3 trainee facilitators are in this intake." in html
@@ -71,18 +71,16 @@ def test_the_lead_filters_the_progress_view(login_as, intake, people, curriculum
     if "module" in args:
         args = {**args, "module": str(curriculum[args["module"]].id)}
     client = login_as(Role.LEAD)
-    html = client.get(f"/lead/intakes/{intake.id}/training", query_string=args).get_data(
-        as_text=True
-    )
+    html = client.get(f"/lead/training/{intake.id}", query_string=args).get_data(as_text=True)
     body = html.split("By trainee facilitator", 1)[1]
     assert rows(body) == expected
 
 
 def test_a_progress_filter_without_its_module_says_what_to_do(login_as, intake, people):
     client = login_as(Role.LEAD)
-    html = client.get(
-        f"/lead/intakes/{intake.id}/training", query_string={"state": "completed"}
-    ).get_data(as_text=True)
+    html = client.get(f"/lead/training/{intake.id}", query_string={"state": "completed"}).get_data(
+        as_text=True
+    )
     assert "Select a module to filter by its progress" in html
 
 
@@ -115,8 +113,8 @@ def test_only_leads_and_admins_see_progress(login_as, intake, curriculum, role):
     client = login_as(role)
     for path in (
         "/lead/training",
-        f"/lead/intakes/{intake.id}/training",
-        f"/lead/intakes/{intake.id}/workshops",
+        f"/lead/training/{intake.id}",
+        f"/lead/training/{intake.id}/workshops",
     ):
         assert client.get(path).status_code == 403, path
 
@@ -124,8 +122,8 @@ def test_only_leads_and_admins_see_progress(login_as, intake, curriculum, role):
 def test_an_admin_reads_progress_but_cannot_schedule(login_as, intake, people):
     client = login_as(Role.ADMIN)
     assert client.get("/lead/training").status_code == 200
-    assert client.get(f"/lead/intakes/{intake.id}/training").status_code == 200
-    html = client.get(f"/lead/intakes/{intake.id}/workshops").get_data(as_text=True)
+    assert client.get(f"/lead/training/{intake.id}").status_code == 200
+    html = client.get(f"/lead/training/{intake.id}/workshops").get_data(as_text=True)
     assert "Schedule a workshop day" not in html
 
 
@@ -133,14 +131,14 @@ def test_the_training_overview_counts_facilitators_and_days(login_as, intake, pe
     client = login_as(Role.LEAD)
     html = client.get("/lead/training").get_data(as_text=True)
     assert "Spring intake" in html
-    assert f"/lead/intakes/{intake.id}/training" in html
+    assert f"/lead/training/{intake.id}" in html
 
 
 def test_the_progress_view_takes_the_same_number_of_queries_for_more_people(
     db, login_as, intake, people, curriculum, make_intake_member, count_queries
 ):
     client = login_as(Role.LEAD)
-    path = f"/lead/intakes/{intake.id}/training"
+    path = f"/lead/training/{intake.id}"
     client.get(path)
     with count_queries() as before:
         client.get(path)

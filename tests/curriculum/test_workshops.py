@@ -67,9 +67,9 @@ def test_a_lead_schedules_a_workshop_day_and_the_intake_is_told(
     people = [make_intake_member(intake) for _ in range(2)]
     outsider = make_intake_member(make_intake(name="Other intake"))
     day = (utcnow() + timedelta(days=30)).date()
-    html = lead.get(f"/lead/intakes/{intake.id}/workshops/new").get_data(as_text=True)
+    html = lead.get(f"/lead/training/{intake.id}/workshops/new").get_data(as_text=True)
     assert "Practice day (Next steps)" in html
-    response = lead.post(f"/lead/intakes/{intake.id}/workshops/new", data=form_for(day))
+    response = lead.post(f"/lead/training/{intake.id}/workshops/new", data=form_for(day))
     assert response.status_code == 302, response.get_data(as_text=True)
     workshop = db.session.scalar(db.select(WorkshopDay))
     assert workshop.intake_id == intake.id and workshop.activity_key == "practice-day"
@@ -103,7 +103,7 @@ def test_a_workshop_form_with_a_problem_says_so_and_keeps_what_was_typed(
     db, lead, curriculum, intake, changes, message
 ):
     day = (utcnow() + timedelta(days=30)).date()
-    response = lead.post(f"/lead/intakes/{intake.id}/workshops/new", data=form_for(day, **changes))
+    response = lead.post(f"/lead/training/{intake.id}/workshops/new", data=form_for(day, **changes))
     html = response.get_data(as_text=True)
     assert response.status_code == 200
     assert "There is a problem" in html and message in html
@@ -118,14 +118,14 @@ def test_only_supervisors_or_leads_can_be_named_to_run_a_day(
     trainee = make_user(Role.TRAINEE)
     supervisor = make_user(Role.SUPERVISOR, name="Sam Supervisor")
     day = (utcnow() + timedelta(days=30)).date()
-    html = lead.get(f"/lead/intakes/{intake.id}/workshops/new").get_data(as_text=True)
+    html = lead.get(f"/lead/training/{intake.id}/workshops/new").get_data(as_text=True)
     assert "Sam Supervisor" in html and trainee.name not in html
     response = lead.post(
-        f"/lead/intakes/{intake.id}/workshops/new", data=form_for(day, run_by=str(trainee.id))
+        f"/lead/training/{intake.id}/workshops/new", data=form_for(day, run_by=str(trainee.id))
     )
     assert "Not a valid choice" in response.get_data(as_text=True)
     lead.post(
-        f"/lead/intakes/{intake.id}/workshops/new", data=form_for(day, run_by=str(supervisor.id))
+        f"/lead/training/{intake.id}/workshops/new", data=form_for(day, run_by=str(supervisor.id))
     )
     assert db.session.scalar(db.select(WorkshopDay)).run_by_id == supervisor.id
 
@@ -272,11 +272,11 @@ def test_a_lead_changes_a_day_and_facilitators_are_told_when_it_moves(
 ):
     workshop = schedule(intake, curriculum, lead.user, days=10)
     member = make_intake_member(intake)
-    html = lead.get(f"/lead/workshops/{workshop.id}/edit").get_data(as_text=True)
+    html = lead.get(f"/lead/training/workshops/{workshop.id}/edit").get_data(as_text=True)
     assert "Room 4, Education Centre, Leeds" in html and 'value="09:30"' in html
     day = (utcnow() + timedelta(days=12)).date()
     response = lead.post(
-        f"/lead/workshops/{workshop.id}/edit",
+        f"/lead/training/workshops/{workshop.id}/edit",
         data=form_for(day, mode="online", venue="", joining_link="https://meet.example.org/als"),
     )
     assert response.status_code == 302, response.get_data(as_text=True)
@@ -294,11 +294,13 @@ def test_a_lead_cancels_a_day_with_a_reason_the_facilitators_see(
 ):
     workshop = schedule(intake, curriculum, lead.user, days=10)
     member = make_intake_member(intake)
-    html = lead.post(f"/lead/workshops/{workshop.id}/cancel", data={"reason": ""}).get_data(
-        as_text=True
-    )
+    html = lead.post(
+        f"/lead/training/workshops/{workshop.id}/cancel", data={"reason": ""}
+    ).get_data(as_text=True)
     assert "Enter why the workshop is cancelled" in html
-    lead.post(f"/lead/workshops/{workshop.id}/cancel", data={"reason": "The venue flooded."})
+    lead.post(
+        f"/lead/training/workshops/{workshop.id}/cancel", data={"reason": "The venue flooded."}
+    )
     db.session.refresh(workshop)
     assert workshop.is_cancelled and workshop.sequence == 1
     note = db.session.scalar(
@@ -307,7 +309,7 @@ def test_a_lead_cancels_a_day_with_a_reason_the_facilitators_see(
         .order_by(Notification.id.desc())
     )
     assert "The venue flooded." in note.message
-    assert lead.get(f"/lead/workshops/{workshop.id}/edit").status_code == 404
+    assert lead.get(f"/lead/training/workshops/{workshop.id}/edit").status_code == 404
     response = login(member).get(f"/workshops/{workshop.id}/calendar.ics")
     assert Calendar.from_ical(response.data).walk("VEVENT")[0]["STATUS"] == "CANCELLED"
 
@@ -328,9 +330,9 @@ def test_only_leads_schedule_change_or_cancel(login_as, curriculum, intake, make
     workshop = schedule(intake, curriculum, make_user(Role.LEAD))
     client = login_as(role)
     for path in (
-        f"/lead/intakes/{intake.id}/workshops/new",
-        f"/lead/workshops/{workshop.id}/edit",
-        f"/lead/workshops/{workshop.id}/cancel",
+        f"/lead/training/{intake.id}/workshops/new",
+        f"/lead/training/workshops/{workshop.id}/edit",
+        f"/lead/training/workshops/{workshop.id}/cancel",
     ):
         assert client.get(path).status_code == 403, path
         assert client.post(path, data={}).status_code == 403, path

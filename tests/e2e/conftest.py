@@ -23,7 +23,7 @@ import pytest
 import lms
 
 if TYPE_CHECKING:
-    from playwright.sync_api import Browser, BrowserContext, Page, Response
+    from playwright.sync_api import Browser, BrowserContext, Locator, Page, Response
 
 HERE = Path(__file__).resolve().parent
 AXE_JS = Path(lms.__file__).resolve().parent / "static" / "vendor" / "axe.min.js"
@@ -252,3 +252,29 @@ def open_tab(browser: Browser, live_server: str) -> Iterator[Callable[[], Tab]]:
     finally:
         for context in contexts:
             context.close()
+
+
+# --- Steps every journey takes ------------------------------------------------------------
+
+
+def checked(tab: Tab) -> None:
+    """The page the tab has landed on passes axe and has logged no errors."""
+    tab.assert_accessible()
+    tab.assert_no_console_errors()
+
+
+def click_and_load(page: Page, target: Locator) -> None:
+    with page.expect_navigation(wait_until="load"):
+        target.click()
+
+
+def sign_in(tab: Tab, email: str, password: str | None = None) -> None:
+    """Sign in through the form (demo password by default) and land on the home page."""
+    from lms.demo import DEMO_PASSWORD
+
+    page = tab.page
+    tab.goto("/sign-in", expect_status=200)
+    page.get_by_label("Email address", exact=True).fill(email)
+    page.get_by_label("Password", exact=True).fill(password or DEMO_PASSWORD)
+    click_and_load(page, page.get_by_role("button", name="Sign in", exact=True))
+    assert tab.path() == "/", f"signing in as {email} ended on {tab.path()}"

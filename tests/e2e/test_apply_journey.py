@@ -20,8 +20,11 @@ from lms.demo import DEMO_PASSWORD
 from tests.e2e.conftest import (
     SKIP_REASON,
     Tab,
+    checked,
     chromium_executable,
+    click_and_load,
     in_ci,
+    sign_in,
 )
 
 if chromium_executable() is None and not in_ci():
@@ -49,17 +52,6 @@ _accounts = count(1)  # the live server lasts the session: each test's people ar
 
 def new_email(prefix: str) -> str:
     return f"{prefix}-{next(_accounts)}@example.org"
-
-
-def checked(tab: Tab) -> None:
-    """The page the tab has landed on passes axe and has logged no errors."""
-    tab.assert_accessible()
-    tab.assert_no_console_errors()
-
-
-def click_and_load(page: Page, target: Locator) -> None:
-    with page.expect_navigation(wait_until="load"):
-        target.click()
 
 
 def register(tab: Tab, email: str, name: str, *, welsh: bool = False) -> None:
@@ -500,15 +492,6 @@ def test_applying_and_submitting_in_welsh(tab: Tab) -> None:
 
 
 # --- The whole selection journey ---------------------------------------------------------
-
-
-def sign_in(tab: Tab, email: str) -> None:
-    page = tab.page
-    tab.goto("/sign-in", expect_status=200)
-    page.get_by_label("Email address", exact=True).fill(email)
-    page.get_by_label("Password", exact=True).fill(DEMO_PASSWORD)
-    click_and_load(page, page.get_by_role("button", name="Sign in", exact=True))
-    assert tab.path() == "/", f"signing in as {email} ended on {tab.path()}"
 
 
 def apply_quickly(tab: Tab, manager_email: str) -> str:

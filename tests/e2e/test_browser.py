@@ -11,12 +11,13 @@ from urllib.parse import urlsplit, urlunsplit
 import pytest
 from playwright.sync_api import expect
 
-from lms.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, DemoAccount
+from lms.demo import DEMO_ACCOUNTS, DemoAccount
 from tests.e2e.conftest import (
     SKIP_REASON,
     Tab,
     chromium_executable,
     in_ci,
+    sign_in,
 )
 
 if chromium_executable() is None and not in_ci():
@@ -24,15 +25,6 @@ if chromium_executable() is None and not in_ci():
     pytest.skip(SKIP_REASON, allow_module_level=True)
 
 pytestmark = pytest.mark.browser
-
-
-def sign_in(tab: Tab, email: str, password: str = DEMO_PASSWORD) -> None:
-    page = tab.page
-    tab.goto("/sign-in", expect_status=200)
-    page.get_by_label("Email address", exact=True).fill(email)
-    page.get_by_label("Password", exact=True).fill(password)
-    page.get_by_role("button", name="Sign in", exact=True).click()
-    page.wait_for_url(tab.url("/"))
 
 
 def same_origin_links(tab: Tab) -> list[str]:
