@@ -140,7 +140,9 @@ def seed_curriculum(intake: Intake, organisations: dict[str, Organisation]) -> N
     if queries.progress_for(partway.id, modules)[modules[0].id].done_keys:
         return  # already seeded
     has_days = db.session.scalar(
-        db.select(db.func.count()).select_from(WorkshopDay).where(WorkshopDay.intake_id == intake.id)
+        db.select(db.func.count())
+        .select_from(WorkshopDay)
+        .where(WorkshopDay.intake_id == intake.id)
     )
     if not has_days:
         _hold_workshops(intake, modules, lead, supervisor, finished, partway)

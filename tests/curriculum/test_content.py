@@ -171,7 +171,8 @@ Hello <script>alert("x")</script> and <img src=x onerror="alert(1)">.
 
 <div onclick="steal()">Click</div> <iframe src="https://evil.example"></iframe>
 
-[a link](javascript:alert(1)) and [another](JAVASCRIPT:alert(2)) and [data](data:text/html;base64,PHNjcmlwdD4=)
+[a link](javascript:alert(1)) and [another](JAVASCRIPT:alert(2))
+and [data](data:text/html;base64,PHNjcmlwdD4=)
 
 <a href="https://evil.example" onmouseover="x()">hover</a> <style>body{display:none}</style>
 
@@ -237,7 +238,7 @@ def test_the_folder_is_checked_together(tmp_path):
         tmp_path / "modules",
         {"01-basics.md": loop, "02-next-steps.md": NEXT_STEPS, "03-extra.md": twin},
     )
-    modules, errors = load_directory(tmp_path / "modules")
+    _, errors = load_directory(tmp_path / "modules")
     problems = " ".join(p for e in errors for p in e.problems)
     assert "'order: 2' is also used by" in problems
     assert "prerequisites go round in a circle: basics -> next-steps -> basics" in problems
