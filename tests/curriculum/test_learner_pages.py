@@ -287,3 +287,17 @@ def test_the_list_of_modules_takes_the_same_number_of_queries_however_much_is_do
         page(learner.get("/modules"))
     assert after.count == before.count
     assert after.count <= 12, after.statements
+
+
+def test_a_hostile_module_is_harmless_on_the_page(db, learner, content_dir, sync):
+    from tests.curriculum.test_content import HOSTILE, assert_harmless
+
+    write_modules(
+        content_dir, {**MODULES, "01-basics.md": BASICS.replace("Questions, not advice.", HOSTILE)}
+    )
+    sync(content_dir)
+    html = page(learner.get("/modules/basics/method"))
+    reading = html.split('class="app-reading"', 1)[1].split("<form", 1)[0]
+    assert_harmless(reading)
+    assert "&lt;script&gt;" in reading
+    assert "<script" not in html.split("<main", 1)[1]
