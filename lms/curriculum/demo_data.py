@@ -76,19 +76,15 @@ def _hold_workshops(
     now = utcnow().replace(minute=0, second=0, microsecond=0)
     for n, (module, activity) in enumerate(workshops):
         start = (now - timedelta(days=28 - 7 * n)).replace(hour=9)
-        day = services.schedule_workshop(
-            intake,
-            module,
-            activity.key,
+        plan = services.WorkshopPlan(
             starts_at=start,
             ends_at=start + timedelta(minutes=activity.duration_minutes or 360),
             mode=WorkshopMode.IN_PERSON,
             venue="Education Centre, St James's University Hospital, Leeds LS9 7TF. Room 3.",
-            joining_link=None,
             details="Lunch is provided. Tell us about any dietary needs.",
             run_by=supervisor,
-            by=lead,
         )
+        day = services.schedule_workshop(intake, module, activity.key, plan, by=lead)
         services.record_attendance(
             day,
             {
@@ -100,20 +96,16 @@ def _hold_workshops(
     if workshops:
         module, activity = workshops[-1]
         start = (now + timedelta(days=21)).replace(hour=9, minute=30)
-        services.schedule_workshop(
-            intake,
-            module,
-            activity.key,
+        plan = services.WorkshopPlan(
             starts_at=start,
             ends_at=start + timedelta(minutes=activity.duration_minutes or 360),
             mode=WorkshopMode.ONLINE,
-            venue=None,
             joining_link="https://meet.example.org/als-workshop",
             details="A repeat of this workshop for anyone who missed it. Cameras optional; "
             "live captions are on.",
             run_by=supervisor,
-            by=lead,
         )
+        services.schedule_workshop(intake, module, activity.key, plan, by=lead)
 
 
 def seed_curriculum(intake: Intake, organisations: dict[str, Organisation]) -> None:

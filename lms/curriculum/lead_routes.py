@@ -157,14 +157,16 @@ def _prepare(form: WorkshopForm, modules) -> dict[str, tuple]:
     return options
 
 
-def _run_by(form: WorkshopForm) -> User | None:
-    return db.session.get(User, int(form.run_by.data)) if form.run_by.data else None
-
-
-def _times(form: WorkshopForm):
-    return (
-        services.london_to_utc(form.day.data, form.starts_at.data),
-        services.london_to_utc(form.day.data, form.ends_at.data),
+def _plan(form: WorkshopForm) -> services.WorkshopPlan:
+    """What the lead typed, as a plan: UK times to UTC, and the person named to run it."""
+    return services.WorkshopPlan(
+        starts_at=services.london_to_utc(form.day.data, form.starts_at.data),
+        ends_at=services.london_to_utc(form.day.data, form.ends_at.data),
+        mode=form.mode_value,
+        venue=(form.venue.data or "").strip() or None,
+        joining_link=(form.joining_link.data or "").strip() or None,
+        details=(form.details.data or "").strip() or None,
+        run_by=db.session.get(User, int(form.run_by.data)) if form.run_by.data else None,
     )
 
 
@@ -176,20 +178,9 @@ def new_workshop(intake_id: int):
     options = _prepare(form, queries.current_modules())
     if form.validate_on_submit():
         module, activity = options[form.workshop.data]
-        starts_at, ends_at = _times(form)
         try:
             workshop = services.schedule_workshop(
-                intake,
-                module,
-                activity.key,
-                starts_at=starts_at,
-                ends_at=ends_at,
-                mode=form.mode_value,
-                venue=(form.venue.data or "").strip() or None,
-                joining_link=(form.joining_link.data or "").strip() or None,
-                details=(form.details.data or "").strip() or None,
-                run_by=_run_by(form),
-                by=current_user,
+                intake, module, activity.key, _plan(form), by=current_user
             )
         except CurriculumError as exc:
             add_error(form, exc.field, exc.message)
@@ -225,19 +216,8 @@ def edit_workshop(workshop_id: int):
     # Which workshop a day is for is fixed once it is scheduled (its register depends on it).
     form.workshop.data = f"{workshop.module.slug}:{workshop.activity_key}"
     if form.validate_on_submit():
-        starts_at, ends_at = _times(form)
         try:
-            services.update_workshop(
-                workshop,
-                starts_at=starts_at,
-                ends_at=ends_at,
-                mode=form.mode_value,
-                venue=(form.venue.data or "").strip() or None,
-                joining_link=(form.joining_link.data or "").strip() or None,
-                details=(form.details.data or "").strip() or None,
-                run_by=_run_by(form),
-                by=current_user,
-            )
+            services.update_workshop(workshop, _plan(form), by=current_user)
         except CurriculumError as exc:
             add_error(form, exc.field, exc.message)
         else:

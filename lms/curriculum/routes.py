@@ -32,9 +32,10 @@ def _module(slug: str) -> Module:
     return module
 
 
-def _activity(module: Module, key: str) -> Activity:
+def _activity(module: Module, key: str, kind: type[Activity] = Activity) -> Activity:
+    """The module's activity ``key``; 404 if there is none, or it is not a ``kind``."""
     activity = module.current.activity(key)
-    if activity is None:
+    if not isinstance(activity, kind):
         abort(404)
     return activity
 
@@ -167,9 +168,7 @@ def show_activity(slug: str, key: str):
 @role_required(Role.FACILITATOR)
 def mark_read(slug: str, key: str):
     module = _module(slug)
-    activity = _activity(module, key)
-    if not isinstance(activity, Reading):
-        abort(404)
+    activity = _activity(module, key, Reading)
     if EmptyForm().validate_on_submit():
         try:
             services.mark_read(current_user, module, activity, _progress(module))
@@ -183,9 +182,7 @@ def mark_read(slug: str, key: str):
 @role_required(Role.FACILITATOR)
 def save_reflection(slug: str, key: str):
     module = _module(slug)
-    activity = _activity(module, key)
-    if not isinstance(activity, Reflection):
-        abort(404)
+    activity = _activity(module, key, Reflection)
     progress = _progress(module)
     form = ReflectionForm()
     form.answer.label.text = activity.prompt
@@ -205,9 +202,7 @@ def save_reflection(slug: str, key: str):
 @role_required(Role.FACILITATOR)
 def submit_answers(slug: str, key: str):
     module = _module(slug)
-    check = _activity(module, key)
-    if not isinstance(check, KnowledgeCheck):
-        abort(404)
+    check = _activity(module, key, KnowledgeCheck)
     progress = _progress(module)
     form = knowledge_check_form(check)
     if form.validate_on_submit():

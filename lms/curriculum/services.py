@@ -10,6 +10,7 @@ belongs to one, the form field it is about.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
@@ -202,107 +203,77 @@ def can_run_workshops(user: User | None) -> bool:
     return user is not None and user.is_active and user.has_role(Role.SUPERVISOR, Role.LEAD)
 
 
-def _check_workshop(
-    module: Module,
-    activity_key: str,
-    starts_at: datetime,
-    ends_at: datetime,
-    mode: WorkshopMode,
-    venue: str | None,
-    joining_link: str | None,
-    run_by: User | None,
-) -> None:
-    activity = module.current.activity(activity_key)
-    if module.retired_at is not None or not isinstance(activity, Workshop):
-        raise CurriculumError(_("Select a workshop from the curriculum"), "workshop")
-    if ends_at <= starts_at:
-        raise CurriculumError(_("The finish time must be after the start time"), "ends_at")
-    if mode is WorkshopMode.IN_PERSON and not venue:
-        raise CurriculumError(_("Enter where the workshop will be held"), "venue")
-    if mode is WorkshopMode.ONLINE and not joining_link:
-        raise CurriculumError(_("Enter the link people use to join online"), "joining_link")
-    if run_by is not None and not can_run_workshops(run_by):
-        raise CurriculumError(_("Select a supervisor or programme lead"), "run_by")
+@dataclass(frozen=True)
+class WorkshopPlan:
+    """When and where a workshop day is, and who runs it: what a lead fills in."""
+
+    starts_at: datetime
+    ends_at: datetime
+    mode: WorkshopMode
+    venue: str | None = None
+    joining_link: str | None = None
+    details: str | None = None
+    run_by: User | None = None
+
+    def check(self, module: Module, activity_key: str) -> None:
+        activity = module.current.activity(activity_key)
+        if module.retired_at is not None or not isinstance(activity, Workshop):
+            raise CurriculumError(_("Select a workshop from the curriculum"), "workshop")
+        if self.ends_at <= self.starts_at:
+            raise CurriculumError(_("The finish time must be after the start time"), "ends_at")
+        if self.mode is WorkshopMode.IN_PERSON and not self.venue:
+            raise CurriculumError(_("Enter where the workshop will be held"), "venue")
+        if self.mode is WorkshopMode.ONLINE and not self.joining_link:
+            raise CurriculumError(_("Enter the link people use to join online"), "joining_link")
+        if self.run_by is not None and not can_run_workshops(self.run_by):
+            raise CurriculumError(_("Select a supervisor or programme lead"), "run_by")
+
+    def apply(self, workshop: WorkshopDay) -> bool:
+        """Write the plan onto ``workshop``; True if its time or place changed."""
+        venue = self.venue if self.mode is WorkshopMode.IN_PERSON else None
+        link = self.joining_link if self.mode is WorkshopMode.ONLINE else None
+        where = (self.starts_at, self.ends_at, self.mode, venue, link)
+        moved = where != (
+            workshop.starts_at,
+            workshop.ends_at,
+            workshop.mode,
+            workshop.venue,
+            workshop.joining_link,
+        )
+        workshop.starts_at, workshop.ends_at = self.starts_at, self.ends_at
+        workshop.mode, workshop.venue, workshop.joining_link = self.mode, venue, link
+        workshop.details = self.details or None
+        workshop.run_by_id = self.run_by.id if self.run_by else None
+        return moved
 
 
 def schedule_workshop(
-    intake: Intake,
-    module: Module,
-    activity_key: str,
-    *,
-    starts_at: datetime,
-    ends_at: datetime,
-    mode: WorkshopMode,
-    venue: str | None,
-    joining_link: str | None,
-    details: str | None,
-    run_by: User | None,
-    by: User,
+    intake: Intake, module: Module, activity_key: str, plan: WorkshopPlan, by: User
 ) -> WorkshopDay:
     """Put a workshop on an intake's calendar and tell its facilitators."""
-    _check_workshop(module, activity_key, starts_at, ends_at, mode, venue, joining_link, run_by)
+    plan.check(module, activity_key)
     workshop = WorkshopDay(
-        intake_id=intake.id,
-        module_id=module.id,
-        activity_key=activity_key,
-        starts_at=starts_at,
-        ends_at=ends_at,
-        mode=mode,
-        venue=venue if mode is WorkshopMode.IN_PERSON else None,
-        joining_link=joining_link if mode is WorkshopMode.ONLINE else None,
-        details=details or None,
-        run_by_id=run_by.id if run_by else None,
-        created_by_id=by.id,
+        intake_id=intake.id, module_id=module.id, activity_key=activity_key, created_by_id=by.id
     )
+    plan.apply(workshop)
     db.session.add(workshop)
     db.session.flush()
     audit.record("workshop.scheduled", workshop, actor=by, intake=intake.id, key=activity_key)
-    if starts_at > utcnow():
+    if plan.starts_at > utcnow():
         _tell_facilitators(workshop, "scheduled")
     return workshop
 
 
-def update_workshop(
-    workshop: WorkshopDay,
-    *,
-    starts_at: datetime,
-    ends_at: datetime,
-    mode: WorkshopMode,
-    venue: str | None,
-    joining_link: str | None,
-    details: str | None,
-    run_by: User | None,
-    by: User,
-) -> WorkshopDay:
+def update_workshop(workshop: WorkshopDay, plan: WorkshopPlan, by: User) -> WorkshopDay:
     """Change a workshop day; facilitators are told when the time or place changes."""
     if workshop.is_cancelled:
         raise CurriculumError(_("This workshop day has been cancelled, so it cannot be changed."))
-    _check_workshop(
-        workshop.module,
-        workshop.activity_key,
-        starts_at,
-        ends_at,
-        mode,
-        venue,
-        joining_link,
-        run_by,
-    )
-    venue = venue if mode is WorkshopMode.IN_PERSON else None
-    joining_link = joining_link if mode is WorkshopMode.ONLINE else None
-    moved = (workshop.starts_at, workshop.ends_at, workshop.mode, workshop.venue) != (
-        starts_at,
-        ends_at,
-        mode,
-        venue,
-    ) or workshop.joining_link != joining_link
-    workshop.starts_at, workshop.ends_at, workshop.mode = starts_at, ends_at, mode
-    workshop.venue, workshop.joining_link = venue, joining_link
-    workshop.details = details or None
-    workshop.run_by_id = run_by.id if run_by else None
+    plan.check(workshop.module, workshop.activity_key)
+    moved = plan.apply(workshop)
     workshop.sequence += 1
     db.session.flush()
     audit.record("workshop.changed", workshop, actor=by, moved=moved)
-    if moved and ends_at > utcnow():
+    if moved and plan.ends_at > utcnow():
         _tell_facilitators(workshop, "changed")
     return workshop
 

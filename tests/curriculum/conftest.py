@@ -4,6 +4,7 @@ database, and facilitators in an intake."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import timedelta
 from pathlib import Path
 from textwrap import dedent
 
@@ -12,8 +13,9 @@ import pytest
 from lms.accounts.models import Role, User
 from lms.curriculum import queries, services
 from lms.curriculum.content import load_directory
-from lms.curriculum.models import Module
+from lms.curriculum.models import Module, WorkshopDay, WorkshopMode
 from lms.curriculum.sync import sync_modules
+from lms.db_types import utcnow
 
 BASICS = """\
 ---
@@ -165,3 +167,18 @@ def make_intake_member(db, make_user) -> Callable[..., User]:
         return user
 
     return make
+
+
+def schedule_day(intake, module: Module, by: User, *, days: int = 7, **changes) -> WorkshopDay:
+    """A day of the test curriculum's practice workshop, ``days`` from now (negative: past),
+    09:30 to 15:30 UTC, in person unless ``changes`` say otherwise."""
+    starts = (utcnow() + timedelta(days=days)).replace(hour=9, minute=30, second=0, microsecond=0)
+    values = {
+        "starts_at": starts,
+        "ends_at": starts + timedelta(hours=6),
+        "mode": WorkshopMode.IN_PERSON,
+        "venue": "Room 4, Education Centre, Leeds",
+        **changes,
+    }
+    plan = services.WorkshopPlan(**values)
+    return services.schedule_workshop(intake, module, "practice-day", plan, by=by)

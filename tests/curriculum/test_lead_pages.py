@@ -3,14 +3,12 @@ read it too. Nobody else can."""
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 import pytest
 
 from lms.accounts.models import Role
 from lms.curriculum import queries, services
 from lms.curriculum.models import AttendanceStatus, WorkshopMode
-from lms.db_types import utcnow
+from tests.curriculum.conftest import schedule_day
 
 
 @pytest.fixture
@@ -88,19 +86,13 @@ def test_attended_workshop_days_count_in_the_lead_view(
     db, login_as, intake, people, curriculum, make_user
 ):
     lead = make_user(Role.LEAD)
-    start = utcnow() - timedelta(days=2)
-    workshop = services.schedule_workshop(
+    workshop = schedule_day(
         intake,
         curriculum["next-steps"],
-        "practice-day",
-        starts_at=start,
-        ends_at=start + timedelta(hours=6),
+        lead,
+        days=-2,
         mode=WorkshopMode.ONLINE,
-        venue=None,
         joining_link="https://meet.example.org/x",
-        details=None,
-        run_by=None,
-        by=lead,
     )
     services.record_attendance(workshop, {people["partway"].id: AttendanceStatus.PRESENT}, lead)
     progress = {p.user.id: p for p in queries.intake_progress(intake.id, queries.current_modules())}

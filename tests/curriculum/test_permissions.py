@@ -4,15 +4,12 @@ someone else runs) are tested beside the pages they guard."""
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 import pytest
 from flask import url_for
 
 from lms.accounts.models import Role
 from lms.curriculum import services
-from lms.curriculum.models import WorkshopMode
-from lms.db_types import utcnow
+from tests.curriculum.conftest import schedule_day
 
 F, T, S, R, L, A, P = (
     Role.FACILITATOR,
@@ -58,20 +55,7 @@ def test_the_matrix_covers_every_curriculum_route(app):
 @pytest.fixture
 def world(db, curriculum, make_intake, make_user):
     intake = make_intake()
-    start = utcnow() - timedelta(days=1)
-    workshop = services.schedule_workshop(
-        intake,
-        curriculum["next-steps"],
-        "practice-day",
-        starts_at=start,
-        ends_at=start + timedelta(hours=6),
-        mode=WorkshopMode.IN_PERSON,
-        venue="Room 1",
-        joining_link=None,
-        details=None,
-        run_by=None,
-        by=make_user(Role.LEAD),
-    )
+    workshop = schedule_day(intake, curriculum["next-steps"], make_user(Role.LEAD), days=-1)
     return {"intake": intake, "workshop": workshop}
 
 

@@ -15,6 +15,7 @@ from lms.curriculum import services
 from lms.curriculum.models import AttendanceStatus, ModuleCompletion, WorkshopDay, WorkshopMode
 from lms.db_types import utcnow
 from lms.notifications.models import Notification
+from tests.curriculum.conftest import schedule_day
 
 
 @pytest.fixture
@@ -28,19 +29,7 @@ def lead(login_as):
 
 
 def schedule(intake, curriculum, lead_user, *, days: int = 7, **changes) -> WorkshopDay:
-    starts = (utcnow() + timedelta(days=days)).replace(hour=9, minute=30, second=0, microsecond=0)
-    values = {
-        "starts_at": starts,
-        "ends_at": starts + timedelta(hours=6),
-        "mode": WorkshopMode.IN_PERSON,
-        "venue": "Room 4, Education Centre, Leeds",
-        "joining_link": None,
-        "details": None,
-        "run_by": None,
-        "by": lead_user,
-    }
-    values.update(changes)
-    return services.schedule_workshop(intake, curriculum["next-steps"], "practice-day", **values)
+    return schedule_day(intake, curriculum["next-steps"], lead_user, days=days, **changes)
 
 
 def form_for(day: datetime, **changes) -> dict:

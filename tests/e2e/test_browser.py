@@ -88,10 +88,16 @@ def test_every_page_a_role_can_reach_is_accessible(tab: Tab, account: DemoAccoun
 
 
 def route_shape(url: str) -> str:
-    """``/admin/people/7?page=2`` -> ``/admin/people/<id>?page``: one visit per kind of page."""
+    """``/admin/people/7?page=2`` -> ``/admin/people/<id>?page``: one visit per kind of page.
+
+    Modules are named by slug and their activities by key, so ``/modules/x/y`` is
+    ``/modules/<slug>/<key>`` (the curriculum's own browser test visits every kind)."""
     parts = urlsplit(url)
     names = sorted({pair.split("=", 1)[0] for pair in parts.query.split("&") if pair})
-    return re.sub(r"/\d+(?=/|$)", "/<id>", parts.path) + ("?" + "&".join(names) if names else "")
+    path = re.sub(r"/\d+(?=/|$)", "/<id>", parts.path)
+    path = re.sub(r"^/modules/[^/]+", "/modules/<slug>", path)
+    path = re.sub(r"^/modules/<slug>/[^/]+", "/modules/<slug>/<key>", path)
+    return path + ("?" + "&".join(names) if names else "")
 
 
 def test_pages_further_in_are_accessible_for_the_admin(tab: Tab) -> None:
