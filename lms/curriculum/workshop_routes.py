@@ -29,6 +29,12 @@ def _workshop(workshop_id: int) -> WorkshopDay:
 def _visible_workshop(workshop_id: int) -> WorkshopDay:
     """A workshop day the signed-in person may see; others get 404 (and it is logged)."""
     workshop = _workshop(workshop_id)
+    require(
+        permissions.can_see_workshop(current_user, workshop),
+        hide=True,
+        subject=workshop,
+        reason="not a workshop of their intake",
+    )
     return workshop
 
 
