@@ -301,3 +301,14 @@ def test_a_hostile_module_is_harmless_on_the_page(db, learner, content_dir, sync
     assert_harmless(reading)
     assert "&lt;script&gt;" in reading
     assert "<script" not in html.split("<main", 1)[1]
+
+
+def test_welsh_readers_are_told_the_module_texts_are_in_english(db, learner):
+    notice = "The training modules are written in English"
+    assert notice not in page(learner.get("/modules/basics"))
+    learner.user.language = "cy"
+    db.session.flush()
+    html = page(learner.get("/modules/basics"))
+    assert '<html lang="cy">' in html
+    assert '<h1 lang="en">The basics</h1>' in html
+    assert 'lang="en">Where it started' in html.replace("\n", "").replace("  ", "")

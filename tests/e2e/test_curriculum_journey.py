@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
+from config import Config
 from lms.curriculum.activities import KnowledgeCheck, Reading, Reflection, Workshop
 from lms.curriculum.content import ModuleSpec, load_directory
 from lms.curriculum.services import LONDON
@@ -36,7 +37,7 @@ if chromium_executable() is None and not in_ci():
 
 pytestmark = pytest.mark.browser
 
-CONTENT = Path(__file__).parents[2] / "content" / "modules"
+CONTENT = Path(Config.CONTENT_DIR)  # what the live server's demo was seeded from
 FACILITATOR = "facilitator@example.org"
 FACILITATOR_NAME = "Fatima Facilitator"
 INTAKE = "Running demo intake"
@@ -200,6 +201,7 @@ def test_the_facilitator_completes_the_core_curriculum_and_the_lead_sees_it(
             f"You have completed {module.title}"
         )
 
+    facilitator.goto("/modules", expect_status=200)
     expect(page.locator("main")).to_contain_text(
         f"You have completed {len(core)} of {len(core)} core modules."
     )
