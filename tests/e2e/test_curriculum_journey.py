@@ -141,8 +141,8 @@ def hold_workshop(lead: Tab, module: ModuleSpec, activity: Workshop, check: Chec
     expect(page.locator(".nhsuk-notification-banner--success")).to_contain_text(
         "has been scheduled"
     )
-    days = page.get_by_role("link", name=activity.title, exact=True)
-    click_and_load(page, days.last)
+    booked = page.locator("li", has_text=f"{day.day} {day:%B %Y}, 09:30 to 16:00")
+    click_and_load(page, booked.get_by_role("link", name=activity.title, exact=True))
     check.once(lead, "workshop-page")
     click_and_load(page, page.get_by_role("link", name="Keep the register"))
     check.once(lead, "register")
