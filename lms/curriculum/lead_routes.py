@@ -119,7 +119,7 @@ def intake_workshops(intake_id: int):
         workshops=workshops,
         counts=queries.register_counts(w.id for w in workshops),
         status_labels=ATTENDANCE_STATUS_LABELS,
-        facilitators=len(queries.intake_facilitators(intake.id)),
+        facilitators=queries.facilitator_count(intake.id),
         can_schedule=current_user.has_role(Role.LEAD),
     )
 

@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from sqlalchemy import and_
-from sqlalchemy.orm import contains_eager, joinedload
+from sqlalchemy.orm import contains_eager, joinedload, lazyload
 
 from lms.accounts.models import User
 from lms.applications.models import IntakeFacilitator
@@ -165,9 +165,18 @@ def intake_facilitators(intake_id: int) -> list[User]:
             db.select(User)
             .join(IntakeFacilitator, IntakeFacilitator.user_id == User.id)
             .where(IntakeFacilitator.intake_id == intake_id, IntakeFacilitator.left_at.is_(None))
-            .options(joinedload(User.organisation))
+            # Their roles are not needed here: skip User's eager (selectin) load of them.
+            .options(joinedload(User.organisation), lazyload(User.role_grants))
             .order_by(User.name, User.id)
         )
+    )
+
+
+def facilitator_count(intake_id: int) -> int:
+    return db.session.scalar(
+        db.select(db.func.count())
+        .select_from(IntakeFacilitator)
+        .where(IntakeFacilitator.intake_id == intake_id, IntakeFacilitator.left_at.is_(None))
     )
 
 
