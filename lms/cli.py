@@ -25,6 +25,10 @@ def seed_demo_command() -> None:
     click.echo(f"Demo accounts (password for all: {DEMO_PASSWORD}):")
     for account in accounts:
         click.echo(f"  {account.role.value:<12} {account.email}")
+    click.echo(
+        "Also: kwame.asante@example.org, a trainee facilitator who has finished every core "
+        "module (same password)."
+    )
 
 
 @click.command("create-admin")
