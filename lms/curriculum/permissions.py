@@ -18,8 +18,8 @@ def is_learner(user: User) -> bool:
     return user.has_role(Role.FACILITATOR)
 
 
-def can_read_modules(user: User) -> bool:
-    return user.has_role(Role.FACILITATOR, Role.SUPERVISOR, Role.LEAD, Role.ADMIN)
+# Who can read the modules (the role check on their pages); only facilitators do them.
+MODULE_READERS = (Role.FACILITATOR, Role.SUPERVISOR, Role.LEAD, Role.ADMIN)
 
 
 def can_see_attempt(user: User, attempt: QuizAttempt) -> bool:

@@ -22,7 +22,7 @@ from lms.db_types import utcnow
 from lms.extensions import db
 from lms.forms import EmptyForm, add_error
 
-READERS = (Role.FACILITATOR, Role.SUPERVISOR, Role.LEAD, Role.ADMIN)
+READERS = permissions.MODULE_READERS
 
 
 def _module(slug: str) -> Module:

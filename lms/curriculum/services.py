@@ -82,7 +82,9 @@ def record_done(user: User, module: Module, key: str) -> ActivityProgress:
     return done
 
 
-def mark_read(user: User, module: Module, reading: Reading, progress: ModuleProgress):
+def mark_read(
+    user: User, module: Module, reading: Reading, progress: ModuleProgress
+) -> ActivityProgress:
     require_unlocked(progress)
     return record_done(user, module, reading.key)
 
