@@ -115,6 +115,8 @@ def _render_activity(module: Module, activity: Activity, progress, **context):
             activity=activity,
             progress=progress,
             titles={m.slug: m.current.title for m in modules},
+            before=None,
+            after=None,
         )
     return render_template(
         activity.template,
