@@ -62,10 +62,6 @@ def _next_url(module: Module, activity: Activity) -> str:
     return url_for("curriculum.show_activity", slug=module.slug, key=after.key)
 
 
-def _learner_only() -> None:
-    require(permissions.is_learner(current_user), reason="only trainee facilitators do activities")
-
-
 @bp.route("/modules")
 @role_required(*READERS)
 def list_modules():
