@@ -93,6 +93,9 @@ class Config:
     EXPERIENCE_WORD_LIMIT = _env_int("EXPERIENCE_WORD_LIMIT", 300)
     REVIEWERS_PER_APPLICATION = _env_int("REVIEWERS_PER_APPLICATION", 2)
     OFFER_RESPONSE_DAYS = _env_int("OFFER_RESPONSE_DAYS", 14)
+    # The award's defaults for supervision and buddies (issue 7 makes criteria per intake).
+    AWARD_SUPERVISION_SESSIONS = _env_int("AWARD_SUPERVISION_SESSIONS", 6)
+    AWARD_BUDDY_CHECK_INS = _env_int("AWARD_BUDDY_CHECK_INS", 4)
 
     # Curriculum (SPEC section 4): where `flask content sync` reads module files.
     CONTENT_DIR = os.environ.get("CONTENT_DIR", str(BASE_DIR / "content" / "modules"))

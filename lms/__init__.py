@@ -122,8 +122,17 @@ def _register_blueprints(app: Flask) -> None:
     from lms.curriculum import bp as curriculum_bp
     from lms.main import bp as main_bp
     from lms.notifications import bp as notifications_bp
+    from lms.supervision import bp as supervision_bp
 
-    blueprints = (main_bp, accounts_bp, admin_bp, notifications_bp, applications_bp, curriculum_bp)
+    blueprints = (
+        main_bp,
+        accounts_bp,
+        admin_bp,
+        notifications_bp,
+        applications_bp,
+        curriculum_bp,
+        supervision_bp,
+    )
     for bp in blueprints:
         app.register_blueprint(bp)
 

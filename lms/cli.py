@@ -71,11 +71,11 @@ def worker_command(burst: bool) -> None:
 @click.command("send-reminders")
 @with_appcontext
 def send_reminders_command() -> None:
-    """Run the daily reminder jobs (endorsement links about to expire, ...). Run from cron."""
+    """Run the periodic jobs in lms/schedule.py (reminders). Run it from cron every hour."""
     from lms import jobs
-    from lms.schedule import DAILY_JOBS
+    from lms.schedule import PERIODIC_JOBS
 
-    for name in DAILY_JOBS:
+    for name in PERIODIC_JOBS:
         jobs.enqueue(name)
         click.echo(f"Queued {name}" if jobs.queue() is not None else f"Ran {name}")
     db.session.commit()

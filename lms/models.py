@@ -11,6 +11,7 @@ from lms.applications.models import (
     ReviewAssignment,
 )
 from lms.audit import AuditEvent
+from lms.buddy.models import BuddyGroup, BuddyMember, CheckIn, PairingRule, RepairRequest
 from lms.curriculum.models import (
     ActivityProgress,
     Module,
@@ -23,15 +24,27 @@ from lms.curriculum.models import (
 )
 from lms.jobs import JobFailure
 from lms.notifications.models import EmailMessage, Notification
+from lms.supervision.models import (
+    GroupMembership,
+    PrivateNote,
+    SupervisionAttendance,
+    SupervisionCase,
+    SupervisionGroup,
+    SupervisionSession,
+)
 
 __all__ = [
     "ActivityProgress",
     "Application",
     "ApplicationEvent",
     "AuditEvent",
+    "BuddyGroup",
+    "BuddyMember",
+    "CheckIn",
     "EmailMessage",
     "EndorsementRequest",
     "EqualityResponse",
+    "GroupMembership",
     "Intake",
     "IntakeFacilitator",
     "JobFailure",
@@ -40,10 +53,17 @@ __all__ = [
     "ModuleVersion",
     "Notification",
     "Organisation",
+    "PairingRule",
     "PasswordResetToken",
+    "PrivateNote",
     "QuizAttempt",
     "Reflection",
+    "RepairRequest",
     "ReviewAssignment",
+    "SupervisionAttendance",
+    "SupervisionCase",
+    "SupervisionGroup",
+    "SupervisionSession",
     "User",
     "UserRole",
     "WorkshopAttendance",

@@ -1,4 +1,5 @@
-"""Periodic jobs: one declared list, run by ``flask send-reminders`` from cron (daily).
+"""Periodic jobs: one declared list, run by ``flask send-reminders`` from cron, hourly (the
+24-hour session reminders need that; the other jobs send each reminder only once).
 
 Each entry is a job name for :func:`lms.jobs.enqueue`; every job here must be idempotent,
 because cron may run it twice or late.
@@ -6,6 +7,7 @@ because cron may run it twice or late.
 
 from __future__ import annotations
 
-DAILY_JOBS: list[str] = [
+PERIODIC_JOBS: list[str] = [
     "lms.applications.tasks.send_endorsement_reminders",
+    "lms.supervision.tasks.send_session_reminders",
 ]

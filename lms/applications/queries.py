@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 
-from lms.applications.models import Application, Intake, ReviewAssignment
+from sqlalchemy.orm import joinedload, lazyload
+
+from lms.accounts.models import Organisation, User
+from lms.applications.models import Application, Intake, IntakeFacilitator, ReviewAssignment
 from lms.extensions import db
 
 
@@ -38,3 +42,55 @@ def reviewer_assignments(reviewer_id: int) -> list[ReviewAssignment]:
             )
         )
     )
+
+
+@dataclass(frozen=True)
+class FacilitatorProfile:
+    """What grouping and pairing need to know about one of an intake's facilitators, from
+    their account and the application that brought them in."""
+
+    user: User
+    organisation: Organisation | None
+    staff_group: object | None  # StaffGroup
+    sector: object | None  # Sector
+    region: object | None  # Region
+    preferred_mode: object | None  # DeliveryMode
+
+    @property
+    def organisation_name(self) -> str | None:
+        return self.organisation.name if self.organisation else None
+
+
+def facilitator_profiles(intake_id: int) -> list[FacilitatorProfile]:
+    """The intake's current facilitators by name, in one query. The application's answers
+    win; the account's organisation fills in where the application has none."""
+    rows = db.session.execute(
+        db.select(User, Application)
+        .join(IntakeFacilitator, IntakeFacilitator.user_id == User.id)
+        .outerjoin(Application, Application.id == IntakeFacilitator.application_id)
+        .where(IntakeFacilitator.intake_id == intake_id, IntakeFacilitator.left_at.is_(None))
+        .options(
+            joinedload(User.organisation),
+            lazyload(User.role_grants),
+            joinedload(Application.organisation),
+            lazyload(Application.intake),
+            lazyload(Application.applicant),
+        )
+        .order_by(User.name, User.id)
+    ).all()
+    profiles = []
+    for user, application in rows:
+        organisation = (application and application.organisation) or user.organisation
+        profiles.append(
+            FacilitatorProfile(
+                user=user,
+                organisation=organisation,
+                staff_group=application.staff_group if application else None,
+                sector=(application and application.sector)
+                or (organisation.sector if organisation else None),
+                region=(application and application.region)
+                or (organisation.region if organisation else None),
+                preferred_mode=application.preferred_mode if application else None,
+            )
+        )
+    return profiles

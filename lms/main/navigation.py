@@ -69,6 +69,18 @@ LINKS: list[Link] = [
         in_header=False,
     ),
     Link(
+        _l("Supervision"),
+        "supervision.overview",
+        (Role.FACILITATOR, Role.SUPERVISOR),
+        _l("Your supervision group, its sessions, the register, notes and cases"),
+    ),
+    Link(
+        _l("Supervision groups"),
+        "supervision.lead_overview",
+        (Role.LEAD,),
+        _l("Form supervision groups for an intake and move people between them"),
+    ),
+    Link(
         _l("Training"),
         "curriculum.training_overview",
         (Role.LEAD, Role.ADMIN),

@@ -14,9 +14,16 @@ from lms.notifications.models import EmailMessage, Notification
 from lms.security import safe_next
 
 
-def send_email(recipient: str, subject: str, body: str) -> EmailMessage:
-    """Record an email and hand its delivery to a background job."""
-    message = EmailMessage(recipient=recipient, subject=subject, body=body)
+def send_email(
+    recipient: str, subject: str, body: str, calendar: bytes | None = None
+) -> EmailMessage:
+    """Record an email (with an optional .ics invitation) and hand its delivery to a job."""
+    message = EmailMessage(
+        recipient=recipient,
+        subject=subject,
+        body=body,
+        calendar=calendar.decode() if calendar else None,
+    )
     db.session.add(message)
     db.session.flush()
     jobs.enqueue("lms.notifications.tasks.deliver_email", message.id)
@@ -77,12 +84,14 @@ def tell(
     message: Callable[[], str],
     link: str,
     link_text: Callable[[], str],
+    calendar: Callable[[], bytes] | None = None,
 ) -> None:
     """Tell ``user`` in the service and by email, in their own language.
 
     ``subject``, ``message`` and ``link_text`` are callables so they are translated in the
     person's locale, not the locale of whoever made the change. ``link`` is absolute
-    (see :func:`absolute_url`); the notification keeps only its path.
+    (see :func:`absolute_url`); the notification keeps only its path. ``calendar``, if
+    given, makes the .ics invitation sent with the email (also in their language).
     """
     with force_locale(user.language):
         text = message()
@@ -97,4 +106,5 @@ def tell(
                 link=link,
                 link_text=link_text(),
             ),
+            calendar() if calendar else None,
         )

@@ -24,6 +24,10 @@ def deliver_email(message_id: int) -> str:
         mime["To"] = message.recipient
         mime["Subject"] = message.subject
         mime.set_content(message.body)
+        if message.calendar:
+            mime.add_attachment(
+                message.calendar.encode(), "text", "calendar", filename="invite.ics"
+            )
         with smtplib.SMTP(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=30) as smtp:
             if config["MAIL_USE_TLS"]:
                 smtp.starttls()
