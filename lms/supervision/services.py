@@ -121,7 +121,7 @@ def move_member(
     if to is not None:
         membership = GroupMembership(group_id=to.id, user_id=person.id, joined_at=now)
         membership.added_by_id = by.id
-        db.session.add(membership)
+        to.memberships.append(membership)  # keeps a loaded group's list up to date
     db.session.flush()
     audit.record(
         "supervision.member_moved",

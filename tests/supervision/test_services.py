@@ -43,7 +43,10 @@ def test_moving_someone_keeps_their_history(intake, group, members, supervisor, 
     rows = db.session.scalars(
         db.select(GroupMembership).where(GroupMembership.user_id == members[0].id)
     ).all()
-    assert [(r.group_id, r.left_at is not None) for r in rows] == [(group.id, True), (other.id, False)]
+    assert [(r.group_id, r.left_at is not None) for r in rows] == [
+        (group.id, True),
+        (other.id, False),
+    ]
     assert queries.current_membership(members[0].id, intake.id).group_id == other.id
     services.move_member(intake, members[0], None, by=lead)
     assert queries.current_membership(members[0].id, intake.id) is None
@@ -83,7 +86,9 @@ def test_group_mix_counts_organisations_and_flags_shared_ones(group, members, in
 # --- Sessions ---------------------------------------------------------------------------
 
 
-def test_scheduling_tells_members_and_supervisor_with_an_invitation(group, members, supervisor, outbox):
+def test_scheduling_tells_members_and_supervisor_with_an_invitation(
+    group, members, supervisor, outbox
+):
     [session] = services.schedule_sessions(group, online(_next_weekday()), by=supervisor)
     emails = [e for e in outbox() if "booked" in e.subject]
     assert {e.recipient for e in emails} == {m.email for m in members} | {supervisor.email}
@@ -92,9 +97,12 @@ def test_scheduling_tells_members_and_supervisor_with_an_invitation(group, membe
     assert str(event["uid"]).startswith(f"supervision-{session.id}@")
     assert event.decoded("dtstart") == session.starts_at
     assert "https://x.org/j" in str(event["location"])
-    assert db.session.scalar(
-        db.select(db.func.count(Notification.id)).where(Notification.user_id == members[0].id)
-    ) == 2  # placed in the group, then the booking
+    assert (
+        db.session.scalar(
+            db.select(db.func.count(Notification.id)).where(Notification.user_id == members[0].id)
+        )
+        == 2
+    )  # placed in the group, then the booking
 
 
 def test_a_series_keeps_the_uk_clock_time_across_the_clock_change(group, supervisor, outbox):
@@ -112,8 +120,14 @@ def test_a_series_keeps_the_uk_clock_time_across_the_clock_change(group, supervi
     [
         (SessionPlan(date(2030, 1, 7), time(10), 90, SessionMode.IN_PERSON, venue=" "), "venue"),
         (SessionPlan(date(2030, 1, 7), time(10), 90, SessionMode.ONLINE), "joining_link"),
-        (SessionPlan(date(2030, 1, 7), time(10), 10, SessionMode.ONLINE, None, "https://a.b"), "minutes"),
-        (SessionPlan(date(2020, 1, 7), time(10), 90, SessionMode.ONLINE, None, "https://a.b"), "day"),
+        (
+            SessionPlan(date(2030, 1, 7), time(10), 10, SessionMode.ONLINE, None, "https://a.b"),
+            "minutes",
+        ),
+        (
+            SessionPlan(date(2020, 1, 7), time(10), 90, SessionMode.ONLINE, None, "https://a.b"),
+            "day",
+        ),
     ],
 )
 def test_a_session_plan_is_checked(group, supervisor, plan, field):
@@ -154,7 +168,10 @@ def test_cancelling_needs_a_reason_and_tells_the_group(group, supervisor, outbox
 
 def test_apologies_before_and_present_only_after_the_start(group, members, supervisor):
     future = add_session(group, hours=5)
-    assert services.record_register(future, {members[0].id: AttendanceStatus.APOLOGIES}, by=supervisor) == 1
+    assert (
+        services.record_register(future, {members[0].id: AttendanceStatus.APOLOGIES}, by=supervisor)
+        == 1
+    )
     with pytest.raises(SupervisionError):
         services.record_register(future, {members[1].id: AttendanceStatus.PRESENT}, by=supervisor)
     past = add_session(group, hours=-3)
@@ -164,7 +181,10 @@ def test_apologies_before_and_present_only_after_the_start(group, members, super
         by=supervisor,
     )
     assert changed == 2
-    assert services.record_register(past, {members[0].id: AttendanceStatus.PRESENT}, by=supervisor) == 0
+    assert (
+        services.record_register(past, {members[0].id: AttendanceStatus.PRESENT}, by=supervisor)
+        == 0
+    )
 
 
 def test_someone_who_moves_keeps_their_line_and_strangers_are_refused(
@@ -181,7 +201,9 @@ def test_someone_who_moves_keeps_their_line_and_strangers_are_refused(
 def test_attendance_counts_present_at_sessions_not_cancelled(group, members, supervisor):
     for hours in (-100, -50, -3):
         services.record_register(
-            add_session(group, hours=hours), {members[0].id: AttendanceStatus.PRESENT}, by=supervisor
+            add_session(group, hours=hours),
+            {members[0].id: AttendanceStatus.PRESENT},
+            by=supervisor,
         )
     services.record_register(
         add_session(group, hours=-20), {members[0].id: AttendanceStatus.APOLOGIES}, by=supervisor
