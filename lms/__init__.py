@@ -119,6 +119,7 @@ def _register_blueprints(app: Flask) -> None:
     from lms.accounts import bp as accounts_bp
     from lms.admin import bp as admin_bp
     from lms.applications import bp as applications_bp
+    from lms.buddy import bp as buddy_bp
     from lms.curriculum import bp as curriculum_bp
     from lms.main import bp as main_bp
     from lms.notifications import bp as notifications_bp
@@ -132,6 +133,7 @@ def _register_blueprints(app: Flask) -> None:
         applications_bp,
         curriculum_bp,
         supervision_bp,
+        buddy_bp,
     )
     for bp in blueprints:
         app.register_blueprint(bp)

@@ -26,8 +26,11 @@ def seed_demo_command() -> None:
     for account in accounts:
         click.echo(f"  {account.role.value:<12} {account.email}")
     click.echo(
-        "Also: kwame.asante@example.org, a trainee facilitator who has finished every core "
-        "module (same password)."
+        "Also (same password): kwame.asante@example.org, a trainee facilitator who has "
+        "finished every core module; ten more trainee facilitators in the running intake, "
+        "such as daniel.okafor@example.org (the demo facilitator's buddy) and "
+        "bethan.morgan@example.org. supervisor@example.org runs Group A; "
+        "supervisor2@example.org has no group yet."
     )
 
 
@@ -82,9 +85,11 @@ def send_reminders_command() -> None:
 
 
 def register_commands(app: Flask) -> None:
+    from lms.buddy.cli import buddy
     from lms.curriculum.cli import content
 
     app.cli.add_command(seed)
+    app.cli.add_command(buddy)
     app.cli.add_command(content)
     app.cli.add_command(create_admin_command)
     app.cli.add_command(worker_command)

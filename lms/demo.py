@@ -50,6 +50,9 @@ DEMO_ACCOUNTS = [
         Role.SUPERVISOR,
         "Greater Manchester Mental Health NHS Foundation Trust",
     ),
+    DemoAccount(
+        "supervisor2@example.org", "Seren Supervisor", Role.SUPERVISOR, "Bristol Community Health"
+    ),
     DemoAccount("reviewer@example.org", "Rhys Reviewer", Role.REVIEWER, "Bristol Community Health"),
     DemoAccount(
         "reviewer2@example.org",
@@ -93,10 +96,16 @@ def seed_demo() -> list[DemoAccount]:
     db.session.flush()
     intakes = _seed_intakes()
     from lms.applications.demo_data import seed_applications
+    from lms.buddy.demo_data import seed_buddies
     from lms.curriculum.demo_data import seed_curriculum
+    from lms.supervision.demo_data import seed_cohort, seed_supervision
 
+    running = intakes["Running demo intake"]
     seed_applications(intakes["Open demo intake"], organisations)
-    seed_curriculum(intakes["Running demo intake"], organisations)
+    seed_curriculum(running, organisations)
+    people = seed_cohort(running, organisations)
+    seed_supervision(running, people)
+    seed_buddies(running, people)
     return DEMO_ACCOUNTS
 
 

@@ -81,6 +81,18 @@ LINKS: list[Link] = [
         _l("Form supervision groups for an intake and move people between them"),
     ),
     Link(
+        _l("Your buddy"),
+        "buddy.overview",
+        (Role.FACILITATOR,),
+        _l("Your buddy's contact details, your check-ins, and asking to be re-paired"),
+    ),
+    Link(
+        _l("Buddy pairing"),
+        "buddy.lead_overview",
+        (Role.LEAD,),
+        _l("Pair an intake's trainee facilitators as buddies, check the pairs and confirm"),
+    ),
+    Link(
         _l("Training"),
         "curriculum.training_overview",
         (Role.LEAD, Role.ADMIN),
