@@ -72,10 +72,7 @@ EXPECTED = {
     "repair": {"me": 200, "buddy": 200, "other": 404, "lead": 403},
     "lead_overview": {**LEAD_ONLY, "lead": 200},
     "lead_intake": {**LEAD_ONLY, "lead": 200},
-    **{
-        page: LEAD_ONLY
-        for page in ("run", "confirm", "discard", "swap", "rules", "join", "resolve")
-    },
+    **dict.fromkeys(("run", "confirm", "discard", "swap", "rules", "join", "resolve"), LEAD_ONLY),
 }
 CASES = [(page, who, status) for page, row in EXPECTED.items() for who, status in row.items()]
 

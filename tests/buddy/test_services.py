@@ -72,7 +72,7 @@ def test_a_rule_needs_two_people(intake, four, lead):
 
 
 def test_swapping_rescores_both_groups_and_confirm_refuses_broken_rules(intake, four, lead):
-    a1, a2, b1, b2 = four
+    a1, a2, _b1, _b2 = four
     services.run_pairing(intake, by=lead)
     before = {
         frozenset(g.member_ids): g.points for g in queries.groups(intake.id, BuddyStatus.PENDING)
