@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from flask import current_app
-from flask_babel import format_datetime, ngettext
+from flask_babel import format_datetime
 from flask_babel import gettext as _
 
 from lms import audit
@@ -471,20 +471,27 @@ def calendar_events(sessions: list[SupervisionSession]) -> list[CalendarEvent]:
 
 def _messages(what: str, group: SupervisionGroup, sessions: list[SupervisionSession]):
     first = sessions[0]
-    if what == "scheduled":
+    if what == "scheduled" and len(sessions) == 1:
         return (
-            lambda: ngettext(
-                "Supervision session booked: %(group)s",
-                "%(num)d supervision sessions booked: %(group)s",
-                len(sessions),
-                group=group.name,
-            ),
-            lambda: ngettext(
+            lambda: _("Supervision session booked: %(group)s", group=group.name),
+            lambda: _(
                 "A supervision session for %(group)s is booked for %(when)s. The calendar "
                 "invitation is attached to the email.",
+                group=group.name,
+                when=_when(first),
+            ),
+        )
+    if what == "scheduled":
+        return (
+            lambda: _(
+                "%(num)d supervision sessions booked: %(group)s",
+                num=len(sessions),
+                group=group.name,
+            ),
+            lambda: _(
                 "%(num)d supervision sessions for %(group)s are booked, starting on %(when)s. "
                 "The calendar invitation for all of them is attached to the email.",
-                len(sessions),
+                num=len(sessions),
                 group=group.name,
                 when=_when(first),
             ),
