@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from flask import current_app, jsonify, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from lms import jobs
+from lms.accounts.models import Role
 from lms.accounts.services import set_language as set_account_language
 from lms.extensions import db
 from lms.main import bp
@@ -17,7 +19,34 @@ from lms.security import safe_next
 def home():
     if not current_user.is_authenticated:
         return render_template("main/start.html")
-    return render_template("main/home.html", sections=home_sections(current_user))
+    return render_template(
+        "main/home.html", sections=home_sections(current_user), towards=_towards_award()
+    )
+
+
+def _towards_award() -> list[tuple[str, int, int, str]] | None:
+    """A trainee facilitator's counts that the award needs: (what, done, needed, link)."""
+    if not current_user.has_role(Role.FACILITATOR):
+        return None
+    from lms.buddy import queries as buddy
+    from lms.buddy.services import check_ins_required
+    from lms.supervision import queries as supervision
+    from lms.supervision.services import sessions_required
+
+    return [
+        (
+            _("Supervision sessions attended"),
+            supervision.attended_count(current_user.id),
+            sessions_required(),
+            url_for("supervision.overview"),
+        ),
+        (
+            _("Buddy check-ins"),
+            buddy.check_in_count(current_user.id),
+            check_ins_required(),
+            url_for("buddy.overview"),
+        ),
+    ]
 
 
 @bp.route("/language", methods=["POST"])

@@ -392,3 +392,11 @@ def test_pages_use_a_constant_number_of_queries(
     with count_queries() as large:
         assert client.get(url).status_code == 200
     assert large.count == small.count, (small.count, large.count)
+
+
+def test_the_home_page_shows_counts_towards_the_award(world, login):
+    page = login(world["member"]).get("/").get_data(as_text=True)
+    assert "Towards your award" in page
+    assert "Supervision sessions attended" in page and "1 of 6" in page
+    assert "Buddy check-ins" in page and "0 of 4" in page
+    assert "Towards your award" not in login(world["lead"]).get("/").get_data(as_text=True)
