@@ -28,7 +28,7 @@ def seed_demo_command() -> None:
     click.echo(
         "Also (same password): kwame.asante@example.org, a trainee facilitator who has "
         "finished every core module; ten more trainee facilitators in the running intake, "
-        "such as daniel.okafor@example.org (the demo facilitator's buddy) and "
+        "such as dev.sharma@example.org (the demo facilitator's buddy) and "
         "bethan.morgan@example.org. supervisor@example.org runs Group A; "
         "supervisor2@example.org has no group yet."
     )

@@ -1,6 +1,6 @@
 """Demo buddies for the running intake (idempotent).
 
-Two confirmed pairs: the demo facilitator with Daniel Okafor (two check-ins logged), and
+Two confirmed pairs: the demo facilitator with Dev Sharma (two check-ins logged), and
 Kwame Asante with Bethan Morgan (four, enough for the award). The intake's other eight
 trainee facilitators have no buddy yet, so a lead can run pairing in the browser.
 """
@@ -18,11 +18,11 @@ from lms.db_types import utcnow
 from lms.extensions import db
 
 PAIRS = [
-    (("facilitator@example.org", "daniel.okafor@example.org"), 2),
+    (("facilitator@example.org", "dev.sharma@example.org"), 2),
     (("kwame.asante@example.org", "bethan.morgan@example.org"), 4),
 ]
 NOTES = [
-    "Talked through how my first set session went. Daniel suggested I write the charter on "
+    "Talked through how my first set session went. Dev suggested I write the charter on "
     "the whiteboard before people arrive.",
     "Practised turning advice into questions. Agreed to watch each other's timekeeping.",
     "Compared notes on supervision; both want to bring a case about quiet members.",

@@ -78,7 +78,10 @@ IN_PERSON_ONLY = frozenset({"in_person"})
 EXACT_LIMIT = 9  # up to this many people every grouping is tried
 DENSE_LIMIT = 200  # above this many people to match, keep each person's best links only
 SPARSE_LINKS = 40
-REWEIGHT_ROUNDS = 1  # matchings re-run with the price of being left over
+REWEIGHT_ROUNDS = 3  # re-runs pricing who is left over (one only in large intakes)
+TRIAD_SEARCH_LIMIT = 60  # up to this many people to match, also try other triads
+TRIAD_NEIGHBOURS = 10  # ... made of someone and two of their best links
+TRIAD_TRIES = 6  # ... the most promising this many
 NEAR_PAIRS = 16  # pairs tried in three-group moves with the triad, in large intakes
 
 
@@ -204,10 +207,11 @@ def score_group(members: Sequence[Candidate], rules: Rules) -> Group:
         points=points,
         links=links,
         same_organisation=sum(
-            any(reason is Reason.SAME_ORGANISATION for reason, _ in link.reasons)
-            for link in links
+            any(reason is Reason.SAME_ORGANISATION for reason, _ in link.reasons) for link in links
         ),
-        repeats=sum(any(reason is Reason.PAST_PAIR for reason, _ in link.reasons) for link in links),
+        repeats=sum(
+            any(reason is Reason.PAST_PAIR for reason, _ in link.reasons) for link in links
+        ),
     )
 
 
@@ -343,7 +347,9 @@ class _Problem:
             return -1 if value is None else codes.setdefault(value, len(codes))
 
         people = self.people
-        organisation = [code(p.organisation) if p.organisation else -2 - i for i, p in enumerate(people)]
+        organisation = [
+            code(p.organisation) if p.organisation else -2 - i for i, p in enumerate(people)
+        ]
         role = [code(p.role_family) for p in people]
         sector = [code(p.sector) for p in people]
         region = [code(p.region) for p in people]
@@ -445,23 +451,21 @@ class _Problem:
 
     def optimise(self) -> Groups:
         if self.n % 2 == 0:
-            found = self._match(None)
+            found = self._match(self.free)
             if found is None:
                 raise PairingError("The must-not-pair rules leave no way to group everyone.")
             return self._improve(self.fixed + found[0])
-        best: tuple[int, Groups] | None = None
+        best: Groups | None = None
         bonus: dict[int, int] | None = None
         seen: set[int] = set()
-        for _ in range(1 + REWEIGHT_ROUNDS):
-            found = self._match(bonus)
+        for _ in range(1 + (1 if self.sparse else REWEIGHT_ROUNDS)):
+            found = self._match(self.free, bonus)
             if found is None:
                 break
             hosts, leftover = self.fixed + found[0], found[1]
             groups = self._with_triad(leftover, hosts)
-            if groups is not None:
-                value = sum(self.value(group) for group in groups)  # type: ignore[misc]
-                if best is None or value > best[0]:
-                    best = (value, groups)
+            if groups is not None and (best is None or self.total(groups) > self.total(best)):
+                best = groups
             if leftover in seen:
                 break
             seen.add(leftover)
@@ -472,9 +476,13 @@ class _Problem:
                 host = self.best_host(person, hosts)
                 if host is not None:
                     bonus[person] = host[0]
-        if best is None:
-            best = self._fallback_triad()
-        return self._improve(best[1])
+        best = self._improve(best if best is not None else self._fallback_triad())
+        if len(self.free) <= TRIAD_SEARCH_LIMIT:
+            best = self._search_triads(best)
+        return best
+
+    def total(self, groups: Groups) -> int:
+        return sum(self.value(group) for group in groups)  # type: ignore[misc]
 
     def _with_triad(self, leftover: int, hosts: Groups) -> Groups | None:
         host = self.best_host(leftover, hosts)
@@ -484,26 +492,60 @@ class _Problem:
         groups[host[1]] = (*groups[host[1]], leftover)
         return groups
 
-    def _fallback_triad(self) -> tuple[int, Groups]:
+    def _fallback_triad(self) -> Groups:
         """Each free person in turn as the one left over, until the rest can be paired.
         Only needed when must-not-pair rules are dense."""
         for leftover in self.free:
-            found = self._match({leftover: 0})
-            if found is None:
-                continue
-            groups = self._with_triad(leftover, self.fixed + found[0])
-            if groups is not None:
-                return sum(self.value(group) for group in groups), groups  # type: ignore[misc]
+            found = self._match(self.free, {leftover: 0})
+            if found is not None:
+                groups = self._with_triad(leftover, self.fixed + found[0])
+                if groups is not None:
+                    return groups
         raise PairingError("The must-not-pair rules leave no way to group everyone.")
 
-    def _match(self, bonus: dict[int, int] | None) -> tuple[Groups, int] | None:
-        """A maximum-weight matching of the free people that leaves at most one of them
-        over (and no one when their number is even), as (pairs, leftover or -1).
+    def _search_triads(self, groups: Groups) -> Groups:
+        """In small intakes, also try the triads that look most promising against the
+        current grouping, each with the best pairing of everyone else."""
+        worth = {}  # what each person's place is worth now, times six
+        for group in groups:
+            for member in group:
+                worth[member] = 6 * self.value(group) // len(group)  # type: ignore[operator]
+        current = next(group for group in groups if len(group) == 3)
+        scored: dict[tuple[int, ...], int] = {}
+        for third in self.free:
+            row = self.weights[third]
+            near = heapq.nlargest(
+                TRIAD_NEIGHBOURS,
+                ((row[j], -j) for j in self.free if j != third and row[j] is not None),
+            )
+            options = [tuple(sorted((third, -a, -b))) for (_, a), (_, b) in combinations(near, 2)]
+            options += [(*host, third) for host in self.fixed]
+            for triad in options:
+                if triad not in scored and triad != current:
+                    value = self.value(triad)
+                    if value is not None:
+                        scored[triad] = 6 * value - sum(worth[member] for member in triad)
+        best, best_total = groups, self.total(groups)
+        for _, triad in heapq.nlargest(TRIAD_TRIES, ((s, triad) for triad, s in scored.items())):
+            found = self._match([i for i in self.free if i not in triad])
+            if found is None:
+                continue
+            fixed = [host for host in self.fixed if host[0] not in triad]
+            candidate = self._improve([triad, *fixed, *found[0]])
+            if self.total(candidate) > best_total:
+                best, best_total = candidate, self.total(candidate)
+        return best
+
+    def _match(
+        self, people: list[int], bonus: dict[int, int] | None = None
+    ) -> tuple[Groups, int] | None:
+        """A maximum-weight matching of ``people`` that leaves at most one of them over
+        (and no one when their number is even), as (pairs, leftover or -1).
 
         With ``bonus``, a stand-in node -1 is matched to the one left over, worth
         ``bonus[person]``; without it, the matching itself leaves out whoever costs least.
         """
-        nodes = [*self.free, -1] if bonus is not None else list(self.free)
+        nodes = [*people, -1] if bonus is not None else list(people)
         offset = 2 * (self.tier1 + self.tier2 + 100)  # every weight positive; same in any match
         sparse = self.sparse
         while True:
@@ -512,7 +554,7 @@ class _Problem:
             # Floats are exact here (below 2**53) and spare networkx its O(n * m)
             # re-verification of integer-weighted results.
             graph.add_weighted_edges_from(
-                (i, j, float(offset + weight)) for i, j, weight in self._edges(sparse)
+                (i, j, float(offset + weight)) for i, j, weight in self._edges(people, sparse)
             )
             if bonus is not None:
                 graph.add_weighted_edges_from(
@@ -530,8 +572,8 @@ class _Problem:
         matched = {person for group in pairs for person in group}
         return pairs, next((person for person in nodes if person not in matched), -1)
 
-    def _edges(self, sparse: bool) -> Iterable[tuple[int, int, int]]:
-        free, weights = self.free, self.weights
+    def _edges(self, people: list[int], sparse: bool) -> Iterable[tuple[int, int, int]]:
+        free, weights = people, self.weights
         if not sparse:
             for i, j in combinations(free, 2):
                 if weights[i][j] is not None:
@@ -584,9 +626,19 @@ class _Problem:
                 first = ac + bd if ac is not None and bd is not None else None
                 second = ad + bc if ad is not None and bc is not None else None
                 if first is not None and first > now and (second is None or first >= second):
-                    groups[x], groups[y], values[x], values[y] = _ordered(a, c), _ordered(b, d), ac, bd
+                    groups[x], groups[y], values[x], values[y] = (
+                        _ordered(a, c),
+                        _ordered(b, d),
+                        ac,
+                        bd,
+                    )
                 elif second is not None and second > now:
-                    groups[x], groups[y], values[x], values[y] = _ordered(a, d), _ordered(b, c), ad, bc
+                    groups[x], groups[y], values[x], values[y] = (
+                        _ordered(a, d),
+                        _ordered(b, c),
+                        ad,
+                        bc,
+                    )
                 else:
                     continue
                 improved = True

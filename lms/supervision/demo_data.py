@@ -62,8 +62,8 @@ COHORT = [
         "Senior sister, acute medicine",
     ),
     (
-        "daniel.okafor@example.org",
-        "Daniel Okafor",
+        "dev.sharma@example.org",
+        "Dev Sharma",
         GMMH,
         StaffGroup.PSYCHOLOGY_THERAPIES,
         DeliveryMode.ONLINE,
@@ -159,6 +159,7 @@ def seed_cohort(intake: Intake, organisations: dict[str, Organisation]) -> dict[
             user = accounts.register_user(email, name, DEMO_PASSWORD, roles=(Role.FACILITATOR,))
             user.organisation_id = organisation.id
             db.session.flush()
+        accounts.grant_role(user, Role.FACILITATOR, None)  # no change if they have it
         membership = join_intake(intake, user)
         if membership.application_id is None:
             application = Application(
@@ -215,7 +216,7 @@ def seed_supervision(intake: Intake, people: dict[str, User]) -> SupervisionGrou
         db.session.add(session)
         past.append(session)
     db.session.flush()
-    absent = {1: "daniel.okafor@example.org", 2: "grace.liu@example.org"}
+    absent = {1: "dev.sharma@example.org", 2: "grace.liu@example.org"}
     for n, session in enumerate(past):
         statuses = {p.id: AttendanceStatus.PRESENT for p in members}
         if n in absent:
