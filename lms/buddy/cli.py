@@ -28,7 +28,10 @@ def _lead():
     from lms.accounts.models import Role, User, UserRole
 
     return db.session.scalar(
-        db.select(User).join(UserRole).where(UserRole.role == Role.LEAD).order_by(User.id)
+        db.select(User)
+        .join(UserRole, UserRole.user_id == User.id)
+        .where(UserRole.role == Role.LEAD)
+        .order_by(User.id)
     )
 
 
