@@ -91,9 +91,10 @@ def intake_pairs(intake_id: int):
 
 def _page(intake: Intake, status: int = 200, **forms):
     profiles = facilitator_profiles(intake.id)
-    pending = queries.groups(intake.id, BuddyStatus.PENDING)
-    confirmed = queries.groups(intake.id, BuddyStatus.CONFIRMED)
-    paired = {m.user_id for g in pending + confirmed for m in g.members}
+    current = queries.groups(intake.id, BuddyStatus.PENDING, BuddyStatus.CONFIRMED)
+    pending = [g for g in current if g.status is BuddyStatus.PENDING]
+    confirmed = [g for g in current if g.status is BuddyStatus.CONFIRMED]
+    paired = {m.user_id for g in current for m in g.members}
     unpaired = [p for p in profiles if p.user.id not in paired]
     built = _forms(profiles, pending, confirmed, unpaired)
     built.update(forms)
