@@ -27,6 +27,21 @@ def all_intakes():
     return db.select(Intake).order_by(Intake.programme_starts_on.desc(), Intake.name)
 
 
+def intakes_newest_first() -> list[Intake]:
+    return list(db.session.scalars(all_intakes()))
+
+
+def facilitator_counts() -> dict[int, int]:
+    """Current trainee facilitators per intake id (one aggregate query)."""
+    return dict(
+        db.session.execute(
+            db.select(IntakeFacilitator.intake_id, db.func.count())
+            .where(IntakeFacilitator.left_at.is_(None))
+            .group_by(IntakeFacilitator.intake_id)
+        ).all()
+    )
+
+
 def reviewer_assignments(reviewer_id: int) -> list[ReviewAssignment]:
     """A reviewer's assignments, those still to score first, each with its application and
     intake loaded (one query, however many there are)."""

@@ -10,8 +10,8 @@ from flask_login import current_user
 
 from lms.access import role_required
 from lms.accounts.models import Role
-from lms.applications.models import Intake, IntakeFacilitator
-from lms.applications.queries import facilitator_profiles
+from lms.applications.models import Intake
+from lms.applications.queries import facilitator_counts, facilitator_profiles, intakes_newest_first
 from lms.buddy import bp, queries, services
 from lms.buddy.forms import JoinForm, RuleForm, SwapForm
 from lms.buddy.models import BuddyGroup, BuddyMember, BuddyStatus, PairingRule, RuleKind
@@ -30,18 +30,8 @@ def _intake(intake_id: int) -> Intake:
 @bp.route("/lead/buddies")
 @role_required(Role.LEAD)
 def lead_overview():
-    intakes = list(
-        db.session.scalars(
-            db.select(Intake).order_by(Intake.programme_starts_on.desc(), Intake.name)
-        )
-    )
-    facilitators = dict(
-        db.session.execute(
-            db.select(IntakeFacilitator.intake_id, db.func.count())
-            .where(IntakeFacilitator.left_at.is_(None))
-            .group_by(IntakeFacilitator.intake_id)
-        ).all()
-    )
+    intakes = intakes_newest_first()
+    facilitators = facilitator_counts()
     counts = {
         (intake_id, status.value): n
         for intake_id, status, n in db.session.execute(

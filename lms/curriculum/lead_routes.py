@@ -11,7 +11,8 @@ from flask_login import current_user
 
 from lms.access import role_required
 from lms.accounts.models import Role, User, UserRole
-from lms.applications.models import Intake, IntakeFacilitator
+from lms.applications.models import Intake
+from lms.applications.queries import facilitator_counts, intakes_newest_first
 from lms.curriculum import bp, queries, services
 from lms.curriculum.forms import CancelWorkshopForm, ProgressFilterForm, WorkshopForm
 from lms.curriculum.models import ATTENDANCE_STATUS_LABELS, WorkshopDay
@@ -24,18 +25,8 @@ from lms.forms import add_error, choices
 @bp.route("/lead/training")
 @role_required(Role.LEAD, Role.ADMIN)
 def training_overview():
-    intakes = list(
-        db.session.scalars(
-            db.select(Intake).order_by(Intake.programme_starts_on.desc(), Intake.name)
-        )
-    )
-    facilitators = dict(
-        db.session.execute(
-            db.select(IntakeFacilitator.intake_id, db.func.count())
-            .where(IntakeFacilitator.left_at.is_(None))
-            .group_by(IntakeFacilitator.intake_id)
-        ).all()
-    )
+    intakes = intakes_newest_first()
+    facilitators = facilitator_counts()
     workshops = dict(
         db.session.execute(
             db.select(WorkshopDay.intake_id, db.func.count())

@@ -9,8 +9,8 @@ from flask_login import current_user
 
 from lms.access import role_required
 from lms.accounts.models import Role, User, UserRole
-from lms.applications.models import Intake, IntakeFacilitator
-from lms.applications.queries import facilitator_profiles
+from lms.applications.models import Intake
+from lms.applications.queries import facilitator_counts, facilitator_profiles, intakes_newest_first
 from lms.extensions import db
 from lms.forms import add_error, choices
 from lms.supervision import bp, queries, services
@@ -40,18 +40,8 @@ def _supervisors() -> list[User]:
 @bp.route("/lead/supervision")
 @role_required(Role.LEAD)
 def lead_overview():
-    intakes = list(
-        db.session.scalars(
-            db.select(Intake).order_by(Intake.programme_starts_on.desc(), Intake.name)
-        )
-    )
-    facilitators = dict(
-        db.session.execute(
-            db.select(IntakeFacilitator.intake_id, db.func.count())
-            .where(IntakeFacilitator.left_at.is_(None))
-            .group_by(IntakeFacilitator.intake_id)
-        ).all()
-    )
+    intakes = intakes_newest_first()
+    facilitators = facilitator_counts()
     groups = dict(
         db.session.execute(
             db.select(SupervisionGroup.intake_id, db.func.count()).group_by(
