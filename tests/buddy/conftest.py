@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
+
 import pytest
+from hypothesis import settings
 
 from lms.accounts.models import Region, Role, Sector
 from lms.applications.models import (
@@ -14,6 +17,12 @@ from lms.applications.models import (
 )
 from lms.curriculum.services import join_intake
 from lms.extensions import db
+
+# In CI the property tests draw the same examples every run, so a run is reproducible; on a
+# developer's machine they explore afresh each time (and remember failures in .hypothesis/).
+settings.register_profile("ci", derandomize=True, database=None)
+if os.environ.get("CI"):
+    settings.load_profile("ci")
 
 
 @pytest.fixture
