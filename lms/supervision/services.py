@@ -225,9 +225,10 @@ def update_session(session: SupervisionSession, plan: SessionPlan, by: User):
     if session.is_cancelled:
         raise SupervisionError(_("This session has been cancelled, so it cannot be changed."))
     plan.check()
-    moved = plan.apply(session)
-    if moved and session.starts_at <= utcnow():
+    starts, _ends = plan.times()
+    if starts != session.starts_at and starts <= utcnow():
         raise SupervisionError(_("The session must be in the future"), "day")
+    moved = plan.apply(session)
     if moved:
         session.sequence += 1
         session.reminder_sent_at = None  # a new time deserves a new reminder

@@ -293,3 +293,12 @@ def test_the_reminders_job_runs_through_the_job_helper(group, members, superviso
     add_session(group, hours=23)
     jobs.enqueue("lms.supervision.tasks.send_session_reminders")
     assert any(e.subject.startswith("Reminder") for e in outbox())
+
+
+def test_moving_a_session_into_the_past_is_refused_and_changes_nothing(group, supervisor):
+    [session] = services.schedule_sessions(group, online(_next_weekday()), by=supervisor)
+    before = session.starts_at
+    with pytest.raises(SupervisionError) as exc:
+        services.update_session(session, online(date(2020, 1, 6)), by=supervisor)
+    assert exc.value.field == "day"
+    assert session.starts_at == before and session.sequence == 0
