@@ -3,8 +3,6 @@ calendar files, registers, notes, and cases."""
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -174,7 +172,8 @@ def show_session(session_id: int):
             if c.session_id == session.id and permissions.can_see_case(current_user, c)
         ],
         can_bring_case=permissions.can_bring_case(current_user, session.group)
-        and not session.is_cancelled,
+        and not session.is_cancelled
+        and session.starts_at >= utcnow() - services.CASE_WINDOW,
         started=session.starts_at <= utcnow(),
     )
 
@@ -306,8 +305,8 @@ def session_notes(session_id: int):
 
 
 def _case_sessions(form: CaseForm, group: SupervisionGroup) -> dict[str, SupervisionSession]:
-    """The group's sessions a case can go to: from a week ago on, not cancelled."""
-    since = utcnow() - timedelta(days=7)
+    """The group's sessions a case can go to: recent or coming, not cancelled."""
+    since = utcnow() - services.CASE_WINDOW
     sessions = {
         str(s.id): s
         for s in queries.group_sessions(group.id)

@@ -37,6 +37,7 @@ from lms.supervision.models import (
 NAME_MAX = 120
 TEXT_MAX = 5_000  # the messages say "5,000": change them with it
 SERIES_MAX = 12
+CASE_WINDOW = timedelta(days=7)  # a case can be for a session up to a week past
 
 
 class SupervisionError(ValueError):
