@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import Field
+from wtforms import Field, IntegerField
 from wtforms.fields.choices import SelectChoice
 from wtforms.utils import unset_value
 from wtforms.validators import StopValidation
@@ -77,3 +77,36 @@ class DateInputField(Field):
 
     def _value(self) -> str:
         return self.data.isoformat() if self.data else ""
+
+
+class WholeNumberField(IntegerField):
+    """A whole number. Anything else gets ``invalid_message`` (translated, unlike WTForms'
+    own) and stops there, so the error summary says one clear thing; what was typed stays."""
+
+    def __init__(self, label=None, validators=None, invalid_message=None, **kwargs) -> None:
+        kwargs.setdefault("render_kw", {"inputmode": "numeric"})
+        super().__init__(label, validators, **kwargs)
+        self.invalid_message = invalid_message or _l("Enter a whole number, for example 45")
+
+    def process_formdata(self, valuelist) -> None:
+        text = (valuelist[0] if valuelist else "").strip()
+        self.data = None
+        if text:
+            try:
+                self.data = int(text)
+            except ValueError as exc:
+                raise ValueError(str(self.invalid_message)) from exc
+
+    def pre_validate(self, form) -> None:
+        if self.process_errors:
+            raise StopValidation()  # the invalid-number message is already shown
+
+
+def https_only(message) -> Callable:
+    """A validator for links people will open from an invitation: https:// only."""
+
+    def check(form, field) -> None:
+        if field.data and not field.data.lower().startswith("https://"):
+            raise StopValidation(str(message))
+
+    return check

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import IntegerField, SelectMultipleField, StringField
+from wtforms import SelectMultipleField, StringField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
 
 from lms.accounts.models import REGION_LABELS
 from lms.applications.models import DELIVERY_MODE_LABELS
-from lms.forms import DateInputField, choices
+from lms.forms import DateInputField, WholeNumberField, choices
 
 
 class IntakeForm(FlaskForm):
@@ -35,14 +35,14 @@ class IntakeForm(FlaskForm):
         _l("Programme starts"),
         validators=[DataRequired(_l("Enter the date the programme starts"))],
     )
-    capacity = IntegerField(
+    capacity = WholeNumberField(
         _l("Places"),
         description=_l("How many trainee facilitators this intake can take"),
         validators=[
             InputRequired(_l("Enter the number of places")),
             NumberRange(1, 1000, _l("The number of places must be between 1 and 1,000")),
         ],
-        render_kw={"inputmode": "numeric"},
+        invalid_message=_l("Enter the number of places as a number, for example 40"),
     )
     delivery_modes = SelectMultipleField(
         _l("Delivery modes offered"),

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import IntegerField, RadioField, SelectField, SelectMultipleField, TextAreaField
+from wtforms import RadioField, SelectField, SelectMultipleField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
 
 from lms.buddy.models import CHECK_IN_TOPIC_LABELS, RULE_KIND_LABELS
-from lms.forms import DateInputField, choices
+from lms.forms import DateInputField, WholeNumberField, choices
 
 
 class CheckInForm(FlaskForm):
@@ -17,13 +17,13 @@ class CheckInForm(FlaskForm):
         validators=[InputRequired(message=_l("Enter the date you met"))],
         description=_l("For example, 27 3 2027"),
     )
-    minutes = IntegerField(
+    minutes = WholeNumberField(
         _l("How long did you meet for, in minutes?"),
         validators=[
             InputRequired(message=_l("Enter how long you met, in minutes")),
             NumberRange(5, 480, message=_l("Enter how long you met, between 5 and 480 minutes")),
         ],
-        render_kw={"inputmode": "numeric"},
+        invalid_message=_l("Enter how long you met as a number of minutes, for example 45"),
     )
     topics = SelectMultipleField(
         _l("What did you talk about?"),

@@ -27,7 +27,7 @@ from lms.curriculum.models import (
 )
 from lms.curriculum.progress import MODULE_STATE_LABELS
 from lms.curriculum.services import REFLECTION_MAX
-from lms.forms import DateInputField, choices
+from lms.forms import DateInputField, choices, https_only
 
 TIME = re.compile(r"^(?P<hour>[01]?\d|2[0-3])[:.](?P<minute>[0-5]\d)$")
 
@@ -152,6 +152,7 @@ class WorkshopForm(FlaskForm):
             Optional(),
             URL(require_tld=True, message=_l("Enter a joining link starting with https://")),
             Length(max=500, message=_l("The joining link must be 500 characters or fewer")),
+            https_only(_l("Enter a joining link starting with https://")),
         ],
         render_kw={"spellcheck": "false", "autocomplete": "off"},
     )
@@ -160,10 +161,6 @@ class WorkshopForm(FlaskForm):
         validators=[Length(max=2000, message=_l("This must be 2,000 characters or fewer"))],
     )
     run_by = SelectField(_l("Run by (optional)"), default="")
-
-    def validate_joining_link(self, field) -> None:
-        if field.data and not field.data.lower().startswith("https://"):
-            raise StopValidation(str(_l("Enter a joining link starting with https://")))
 
     @property
     def mode_value(self) -> WorkshopMode | None:

@@ -202,8 +202,8 @@ def seed_supervision(intake: Intake, people: dict[str, User]) -> SupervisionGrou
     group = services.create_group(intake, "Group A", supervisor, members, by=lead)
     now = utcnow().replace(minute=0, second=0, microsecond=0)
     past = []
-    for weeks_ago in (8, 5, 2):
-        starts = now - timedelta(weeks=weeks_ago) + timedelta(hours=1)
+    for days_ago in (56, 35, 5):  # the last within the week a case can still be brought to
+        starts = now - timedelta(days=days_ago) + timedelta(hours=1)
         session = SupervisionSession(
             group_id=group.id,
             starts_at=starts,

@@ -5,10 +5,10 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import RadioField, SelectField, SelectMultipleField, StringField, TextAreaField
-from wtforms.validators import URL, DataRequired, InputRequired, Length, Optional, StopValidation
+from wtforms.validators import URL, DataRequired, InputRequired, Length, Optional
 
 from lms.curriculum.forms import TimeField
-from lms.forms import DateInputField, choices
+from lms.forms import DateInputField, choices, https_only
 from lms.supervision.models import SESSION_MODE_LABELS, SessionMode
 
 TEXT_LIMIT = Length(max=5000, message=_l("This must be 5,000 characters or fewer"))
@@ -85,13 +85,10 @@ class SessionForm(FlaskForm):
             Optional(),
             URL(require_tld=True, message=_l("Enter a joining link starting with https://")),
             Length(max=500, message=_l("The joining link must be 500 characters or fewer")),
+            https_only(_l("Enter a joining link starting with https://")),
         ],
         render_kw={"spellcheck": "false", "autocomplete": "off"},
     )
-
-    def validate_joining_link(self, field) -> None:
-        if field.data and not field.data.lower().startswith("https://"):
-            raise StopValidation(str(_l("Enter a joining link starting with https://")))
 
     @property
     def mode_value(self) -> SessionMode | None:

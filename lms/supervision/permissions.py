@@ -13,7 +13,7 @@
 from __future__ import annotations
 
 from lms.accounts.models import Role, User
-from lms.supervision import queries
+from lms.supervision import queries, services
 from lms.supervision.models import SupervisionCase, SupervisionGroup, SupervisionSession
 
 
@@ -45,6 +45,10 @@ def can_run_session(user: User, session: SupervisionSession) -> bool:
 
 def can_bring_case(user: User, group: SupervisionGroup) -> bool:
     return user.has_role(Role.FACILITATOR) and queries.is_current_member(user.id, group.id)
+
+
+def can_bring_case_to(user: User, session: SupervisionSession) -> bool:
+    return can_bring_case(user, session.group) and services.can_take_case(session)
 
 
 def can_see_case(user: User, case: SupervisionCase) -> bool:

@@ -248,6 +248,17 @@ def cases_of(user_id: int) -> list[SupervisionCase]:
     )
 
 
+def cases_for_session(session_id: int) -> list[SupervisionCase]:
+    return list(
+        db.session.scalars(
+            db.select(SupervisionCase)
+            .where(SupervisionCase.session_id == session_id)
+            .options(*_case_options())
+            .order_by(SupervisionCase.created_at)
+        )
+    )
+
+
 def cases_for_groups(group_ids: list[int]) -> list[SupervisionCase]:
     if not group_ids:
         return []

@@ -9,7 +9,7 @@ from flask_login import current_user
 
 from lms.access import require, role_required
 from lms.accounts.models import Role
-from lms.calendar import ics_many
+from lms.calendar import ics_response
 from lms.curriculum.forms import register_field_name, register_form, statuses_from
 from lms.curriculum.models import AttendanceStatus
 from lms.curriculum.services import LONDON
@@ -168,12 +168,10 @@ def show_session(session_id: int):
         note=queries.private_note(session.id, current_user.id) if runs else None,
         cases=[
             c
-            for c in queries.cases_for_groups([session.group_id])
-            if c.session_id == session.id and permissions.can_see_case(current_user, c)
+            for c in queries.cases_for_session(session.id)
+            if permissions.can_see_case(current_user, c)
         ],
-        can_bring_case=permissions.can_bring_case(current_user, session.group)
-        and not session.is_cancelled
-        and session.starts_at >= utcnow() - services.CASE_WINDOW,
+        can_bring_case=permissions.can_bring_case_to(current_user, session),
         started=session.starts_at <= utcnow(),
     )
 
@@ -182,14 +180,8 @@ def show_session(session_id: int):
 @role_required(*PEOPLE)
 def session_calendar(session_id: int):
     session = _session(session_id)
-    return (
-        ics_many(services.calendar_events([session])),
-        200,
-        {
-            "Content-Type": "text/calendar; charset=utf-8",
-            "Content-Disposition": f'attachment; filename="supervision-{session.id}.ics"',
-        },
-    )
+    [event] = services.calendar_events([session])
+    return ics_response(event, f"supervision-{session.id}.ics")
 
 
 @bp.route("/supervision/sessions/<int:session_id>/edit", methods=["GET", "POST"])
@@ -304,14 +296,14 @@ def session_notes(session_id: int):
 # --- Cases -----------------------------------------------------------------------------
 
 
-def _case_sessions(form: CaseForm, group: SupervisionGroup) -> dict[str, SupervisionSession]:
-    """The group's sessions a case can go to: recent or coming, not cancelled."""
-    since = utcnow() - services.CASE_WINDOW
-    sessions = {
-        str(s.id): s
-        for s in queries.group_sessions(group.id)
-        if s.starts_at >= since and not s.is_cancelled
-    }
+def _case_sessions(
+    form: CaseForm, group: SupervisionGroup, keep: SupervisionSession | None = None
+) -> dict[str, SupervisionSession]:
+    """The sessions the form offers: those a case can go to, and the one a case being
+    changed is already for (so saving it does not drop the link)."""
+    sessions = {str(s.id): s for s in services.case_sessions(group)}
+    if keep is not None and str(keep.id) not in sessions:
+        sessions = {str(keep.id): keep, **sessions}
     form.session.choices = choices(
         [("", _("Not a particular session"))]
         + [(key, services.session_label(s)) for key, s in sessions.items()]
@@ -376,7 +368,7 @@ def edit_case(case_id: int):
     case = _case(case_id)
     require(permissions.can_edit_case(current_user, case), subject=case, reason="cannot edit")
     form = CaseForm()
-    sessions = _case_sessions(form, case.group)
+    sessions = _case_sessions(form, case.group, keep=case.session)
     if request.method == "GET":
         form.session.data = str(case.session_id) if str(case.session_id) in sessions else ""
         form.what_happened.data = case.what_happened

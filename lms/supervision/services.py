@@ -352,6 +352,16 @@ def _check_case_text(what_happened: str, help_wanted: str) -> tuple[str, str]:
     return what_happened, help_wanted
 
 
+def can_take_case(session: SupervisionSession) -> bool:
+    """A case can go to a session that is not cancelled, coming or up to a week past."""
+    return not session.is_cancelled and session.starts_at >= utcnow() - CASE_WINDOW
+
+
+def case_sessions(group: SupervisionGroup) -> list[SupervisionSession]:
+    """The group's sessions a case can be brought to, in date order."""
+    return [s for s in queries.group_sessions(group.id) if can_take_case(s)]
+
+
 def bring_case(
     person: User,
     group: SupervisionGroup,
@@ -361,7 +371,7 @@ def bring_case(
 ) -> SupervisionCase:
     if not queries.is_current_member(person.id, group.id):
         raise SupervisionError(_("You can only bring a case to your own group"))
-    if session is not None and (session.group_id != group.id or session.is_cancelled):
+    if session is not None and (session.group_id != group.id or not can_take_case(session)):
         raise SupervisionError(_("Select one of your group's sessions"), "session")
     what_happened, help_wanted = _check_case_text(what_happened, help_wanted)
     case = SupervisionCase(
@@ -394,7 +404,11 @@ def update_case(
 ) -> SupervisionCase:
     if case.responded_at is not None:
         raise SupervisionError(_("Your supervisor has responded, so the case cannot be changed."))
-    if session is not None and (session.group_id != case.group_id or session.is_cancelled):
+    if (
+        session is not None
+        and session.id != case.session_id
+        and (session.group_id != case.group_id or not can_take_case(session))
+    ):
         raise SupervisionError(_("Select one of your group's sessions"), "session")
     case.what_happened, case.help_wanted = _check_case_text(what_happened, help_wanted)
     case.session_id = session.id if session else None

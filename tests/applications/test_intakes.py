@@ -62,6 +62,7 @@ def test_a_lead_creates_and_edits_an_intake(login_as, db):
             "must start after applications close",
         ),
         ({"capacity": "0"}, "between 1 and 1,000"),
+        ({"capacity": "forty"}, "Enter the number of places as a number, for example 40"),
         ({"delivery_modes": []}, "Select at least one delivery mode"),
         ({"regions": ["atlantis"]}, "not a valid choice"),
     ],

@@ -226,3 +226,21 @@ def test_pages_use_a_constant_number_of_queries(
     with count_queries() as large:
         assert client.get(path).status_code == 200
     assert large.count == small.count, "\n".join(large.statements)
+
+
+def test_minutes_in_words_get_one_clear_error_and_keep_what_was_typed(world, login):
+    client = login(world["me"])
+    page = client.post(
+        urls(world)["check_in"][1],
+        data={
+            "met_on[day]": "1",
+            "met_on[month]": "1",
+            "met_on[year]": "2026",
+            "minutes": "forty",
+            "topics": ["sets"],
+            "notes": "Kept",
+        },
+    ).get_data(as_text=True)
+    assert "Enter how long you met as a number of minutes, for example 45" in page
+    assert "Not a valid integer value" not in page
+    assert 'value="forty"' in page and "Kept" in page

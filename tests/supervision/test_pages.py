@@ -400,3 +400,36 @@ def test_the_home_page_shows_counts_towards_the_award(world, login):
     assert "Supervision sessions attended" in page and "1 of 6" in page
     assert "Buddy check-ins" in page and "0 of 4" in page
     assert "Towards your award" not in login(world["lead"]).get("/").get_data(as_text=True)
+
+
+def test_changing_a_case_keeps_its_session_after_the_week_has_passed(world, login, supervisor):
+    case = world["case"]
+    old = world["past"]
+    old.starts_at = utcnow() - timedelta(days=20)
+    old.ends_at = old.starts_at + timedelta(minutes=90)
+    case.session_id = old.id
+    db.session.flush()
+    client = login(world["member"])
+    page = client.get(urls(world)["edit_case"]).get_data(as_text=True)
+    assert f'value="{old.id}" selected' in page
+    response = client.post(
+        urls(world)["edit_case"],
+        data={"session": str(old.id), "what_happened": "Changed", "help_wanted": "Still"},
+    )
+    assert response.status_code == 302
+    assert case.session_id == old.id and case.what_happened == "Changed"
+
+
+def test_a_case_cannot_be_brought_to_a_session_long_past(world, login):
+    old = world["past"]
+    old.starts_at = utcnow() - timedelta(days=20)
+    db.session.flush()
+    client = login(world["member"])
+    assert "Bring a case to this session" not in client.get(urls(world)["session"]).get_data(
+        as_text=True
+    )
+    response = client.post(
+        urls(world)["new_case"],
+        data={"session": str(old.id), "what_happened": "x", "help_wanted": "y"},
+    )
+    assert response.status_code == 200 and "Not a valid choice" in response.get_data(as_text=True)
