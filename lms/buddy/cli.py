@@ -25,14 +25,11 @@ def _intake(name_or_id: str):
 
 def _lead():
     """Who the command acts as in the audit log: the first lead, or nobody."""
-    from lms.accounts.models import Role, User, UserRole
+    from lms.accounts.models import Role
+    from lms.accounts.queries import people_with
 
-    return db.session.scalar(
-        db.select(User)
-        .join(UserRole, UserRole.user_id == User.id)
-        .where(UserRole.role == Role.LEAD)
-        .order_by(User.id)
-    )
+    leads = sorted(people_with(Role.LEAD), key=lambda user: user.id)
+    return leads[0] if leads else None
 
 
 @buddy.command("pair")

@@ -10,7 +10,8 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from lms.access import role_required
-from lms.accounts.models import Role, User, UserRole
+from lms.accounts.models import Role, User
+from lms.accounts.queries import people_with
 from lms.applications.models import Intake
 from lms.applications.queries import facilitator_counts, intakes_newest_first
 from lms.curriculum import bp, queries, services
@@ -116,15 +117,7 @@ def intake_workshops(intake_id: int):
 
 
 def _people_who_can_run() -> list[User]:
-    return list(
-        db.session.scalars(
-            db.select(User)
-            .join(UserRole, UserRole.user_id == User.id)
-            .where(UserRole.role.in_([Role.SUPERVISOR, Role.LEAD]), User.is_active.is_(True))
-            .distinct()
-            .order_by(User.name, User.id)
-        )
-    )
+    return people_with(Role.SUPERVISOR, Role.LEAD)
 
 
 def _prepare(form: WorkshopForm, modules) -> dict[str, tuple]:

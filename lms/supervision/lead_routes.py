@@ -8,7 +8,8 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from lms.access import role_required
-from lms.accounts.models import Role, User, UserRole
+from lms.accounts.models import Role, User
+from lms.accounts.queries import people_with
 from lms.applications.models import Intake
 from lms.applications.queries import facilitator_counts, facilitator_profiles, intakes_newest_first
 from lms.extensions import db
@@ -27,14 +28,7 @@ def _intake(intake_id: int) -> Intake:
 
 
 def _supervisors() -> list[User]:
-    return list(
-        db.session.scalars(
-            db.select(User)
-            .join(UserRole, UserRole.user_id == User.id)
-            .where(UserRole.role == Role.SUPERVISOR, User.is_active.is_(True))
-            .order_by(User.name)
-        ).unique()
-    )
+    return people_with(Role.SUPERVISOR)
 
 
 @bp.route("/lead/supervision")
