@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, String, Text, UniqueConstraint, event
+from sqlalchemy import select as sa_select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from lms.accounts.models import User
@@ -13,6 +14,7 @@ from lms.applications.models import Intake
 from lms.curriculum.models import AttendanceStatus
 from lms.db_types import LabelledEnum, UTCDateTime, enum_column, set_labels, utcnow
 from lms.extensions import db
+from lms.practice.models import PracticeSession
 
 
 class SupervisionGroup(db.Model):
@@ -186,3 +188,180 @@ class SupervisionCase(db.Model):
     group: Mapped[SupervisionGroup] = relationship()
     session: Mapped[SupervisionSession | None] = relationship()
     responded_by: Mapped[User | None] = relationship(foreign_keys=[responded_by_id])
+
+
+class ObservationKind(LabelledEnum):
+    SUPERVISOR = "supervisor"  # may sign the facilitator off
+    BUDDY = "buddy"  # formative only
+    SELF = "self"  # the facilitator's own self-assessment
+
+
+OBSERVATION_KIND_LABELS = set_labels(
+    ObservationKind,
+    {
+        ObservationKind.SUPERVISOR: _l("Supervisor observation"),
+        ObservationKind.BUDDY: _l("Buddy observation"),
+        ObservationKind.SELF: _l("Self-assessment"),
+    },
+)
+
+
+class Criterion(LabelledEnum):
+    CONTRACTING = "contracting"
+    PROCESS_AND_TIME = "process_and_time"
+    QUESTIONING = "questioning"
+    GROUP_DYNAMICS = "group_dynamics"
+    INCLUSION = "inclusion"
+    ACTIONS = "actions"
+    CLOSING = "closing"
+    SELF_AWARENESS = "self_awareness"
+
+
+CRITERION_LABELS = set_labels(
+    Criterion,
+    {
+        Criterion.CONTRACTING: _l("Contracting and charter"),
+        Criterion.PROCESS_AND_TIME: _l("Holding process and time"),
+        Criterion.QUESTIONING: _l("Questioning: inquiry, not advice"),
+        Criterion.GROUP_DYNAMICS: _l("Managing group dynamics"),
+        Criterion.INCLUSION: _l("Inclusion and equal airtime"),
+        Criterion.ACTIONS: _l("Actions and accountability"),
+        Criterion.CLOSING: _l("Closing and capturing learning"),
+        Criterion.SELF_AWARENESS: _l("Self-awareness and use of self"),
+    },
+)
+
+
+class Rating(LabelledEnum):
+    NOT_YET = "not_yet"
+    DEVELOPING = "developing"
+    COMPETENT = "competent"
+    STRONG = "strong"
+
+
+RATING_LABELS = set_labels(
+    Rating,
+    {
+        Rating.NOT_YET: _l("Not yet"),
+        Rating.DEVELOPING: _l("Developing"),
+        Rating.COMPETENT: _l("Competent"),
+        Rating.STRONG: _l("Strong"),
+    },
+)
+
+
+class Outcome(LabelledEnum):
+    SIGNED_OFF = "signed_off"
+    NOT_YET = "not_yet"
+
+
+OUTCOME_LABELS = set_labels(
+    Outcome, {Outcome.SIGNED_OFF: _l("Signed off"), Outcome.NOT_YET: _l("Not yet")}
+)
+
+
+class ImmutableRecordError(RuntimeError):
+    """Raised when something tries to change an observation after it was recorded."""
+
+
+class Observation(db.Model):
+    """An observation of a facilitator running one set session, against the criteria.
+
+    A supervisor's observation ends in an outcome; a buddy's is formative; a facilitator's
+    own is their self-assessment. Once ``recorded_at`` is set the record cannot change
+    (enforced below, whatever the caller): a correction is a new observation whose
+    ``corrects_id`` points at the one it corrects.
+    """
+
+    __tablename__ = "observation"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(
+        ForeignKey("practice_session.id", ondelete="CASCADE"), index=True
+    )
+    facilitator_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), index=True)
+    observer_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), index=True)
+    kind: Mapped[ObservationKind] = mapped_column(enum_column(ObservationKind, "observation_kind"))
+    outcome: Mapped[Outcome | None] = mapped_column(enum_column(Outcome, "observation_outcome"))
+    summary: Mapped[str | None] = mapped_column(Text)
+    corrects_id: Mapped[int | None] = mapped_column(
+        ForeignKey("observation.id"), unique=True, index=True
+    )
+    correction_reason: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    recorded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    facilitator: Mapped[User] = relationship(foreign_keys=[facilitator_id])
+    observer: Mapped[User] = relationship(foreign_keys=[observer_id])
+    session: Mapped[PracticeSession] = relationship()
+    corrects: Mapped[Observation | None] = relationship(remote_side=[id])
+    ratings: Mapped[list[ObservationRating]] = relationship(
+        back_populates="observation", cascade="all, delete-orphan", order_by="ObservationRating.id"
+    )
+
+    def __repr__(self) -> str:
+        return f"<Observation {self.id} {self.kind.value} of {self.facilitator_id}>"
+
+    @property
+    def is_recorded(self) -> bool:
+        return self.recorded_at is not None
+
+
+class ObservationRating(db.Model):
+    __tablename__ = "observation_rating"
+    __table_args__ = (UniqueConstraint("observation_id", "criterion"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    observation_id: Mapped[int] = mapped_column(ForeignKey("observation.id", ondelete="CASCADE"))
+    criterion: Mapped[Criterion] = mapped_column(enum_column(Criterion, "observation_criterion"))
+    rating: Mapped[Rating] = mapped_column(enum_column(Rating, "observation_rating"))
+    comment: Mapped[str | None] = mapped_column(Text)
+
+    observation: Mapped[Observation] = relationship(back_populates="ratings")
+
+
+class ObservationReflection(db.Model):
+    """The facilitator's reflection after a supervisor's or buddy's observation. It is
+    theirs, so it is kept apart from the (immutable) observation."""
+
+    __tablename__ = "observation_reflection"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    observation_id: Mapped[int] = mapped_column(
+        ForeignKey("observation.id", ondelete="CASCADE"), unique=True
+    )
+    author_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
+    text: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    observation: Mapped[Observation] = relationship()
+
+
+def _recorded_in_database(connection, observation_id: int | None) -> bool:
+    """Whether the stored row was already recorded (asked of the database itself, so an
+    attribute changed or expired in memory cannot get round it)."""
+    if observation_id is None:
+        return False
+    table = Observation.__table__
+    stored = connection.execute(
+        sa_select(table.c.recorded_at).where(table.c.id == observation_id)
+    ).scalar()
+    return stored is not None
+
+
+@event.listens_for(Observation, "before_update")
+@event.listens_for(Observation, "before_delete")
+def _observation_is_immutable(mapper, connection, target: Observation) -> None:
+    if _recorded_in_database(connection, target.id):
+        raise ImmutableRecordError(f"observation {target.id} was recorded and cannot change")
+
+
+@event.listens_for(ObservationRating, "before_insert")
+@event.listens_for(ObservationRating, "before_update")
+@event.listens_for(ObservationRating, "before_delete")
+def _rating_is_immutable(mapper, connection, target: ObservationRating) -> None:
+    observation_id = target.observation_id or (target.observation and target.observation.id)
+    if _recorded_in_database(connection, observation_id):
+        raise ImmutableRecordError(f"observation {observation_id} was recorded and cannot change")
