@@ -123,6 +123,7 @@ def _register_blueprints(app: Flask) -> None:
     from lms.curriculum import bp as curriculum_bp
     from lms.main import bp as main_bp
     from lms.notifications import bp as notifications_bp
+    from lms.practice import bp as practice_bp
     from lms.supervision import bp as supervision_bp
 
     blueprints = (
@@ -134,6 +135,7 @@ def _register_blueprints(app: Flask) -> None:
         curriculum_bp,
         supervision_bp,
         buddy_bp,
+        practice_bp,
     )
     for bp in blueprints:
         app.register_blueprint(bp)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import contextvars
 import os
 from collections.abc import Callable, Iterator
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from flask import Flask, has_app_context
@@ -254,3 +254,77 @@ def count_queries(db) -> Callable[[], QueryCounter]:
             event.remove(engine, "before_cursor_execute", counter)
 
     return counting
+
+
+@pytest.fixture
+def make_set(db, make_user, make_intake, make_organisation) -> Callable[..., object]:
+    """A confirmed action learning set: ``facilitators`` (made if not given, each from
+    their own organisation), ``trainees`` members (default 6, each from their own
+    organisation), and ``sessions`` weekly sessions of 90 minutes starting ``first``
+    (default: three weeks ago, so the first three are past)."""
+    from lms.applications.models import DeliveryMode, IntakeFacilitator
+    from lms.practice.models import (
+        PracticeSession,
+        PracticeSet,
+        SetFacilitator,
+        SetMember,
+        SetStatus,
+        TraineeProfile,
+    )
+
+    counter = iter(range(1, 10_000))
+
+    def make(
+        facilitators: list[User] | None = None,
+        trainees: list[User] | int = 6,
+        sessions: int = 4,
+        first: datetime | None = None,
+        intake: Intake | None = None,
+        **fields,
+    ):
+        n = next(counter)
+        intake = intake or make_intake()
+        if facilitators is None:
+            facilitators = [
+                make_user(Role.FACILITATOR, organisation=make_organisation()) for _ in range(2)
+            ]
+        for person in facilitators:
+            joined = db.select(IntakeFacilitator).filter_by(intake_id=intake.id, user_id=person.id)
+            if db.session.scalar(joined) is None:
+                db.session.add(IntakeFacilitator(intake_id=intake.id, user_id=person.id))
+        if isinstance(trainees, int):
+            trainees = [
+                make_user(Role.TRAINEE, organisation=make_organisation()) for _ in range(trainees)
+            ]
+        for person in trainees:
+            if db.session.scalar(
+                db.select(TraineeProfile).where(TraineeProfile.user_id == person.id)
+            ) is None:
+                db.session.add(TraineeProfile(user_id=person.id, gmts_intake="GMTS 2026"))
+        practice_set = PracticeSet(
+            intake_id=intake.id,
+            gmts_intake="GMTS 2026",
+            name=fields.pop("name", f"Set {n}"),
+            status=fields.pop("status", SetStatus.CONFIRMED),
+            mode=fields.pop("mode", DeliveryMode.ONLINE),
+            joining_link=fields.pop("joining_link", "https://meet.example.org/set"),
+            **fields,
+        )
+        practice_set.facilitators = [SetFacilitator(user_id=p.id) for p in facilitators]
+        practice_set.members = [SetMember(user_id=p.id) for p in trainees]
+        start = first or (datetime.now(UTC) - timedelta(weeks=3)).replace(
+            hour=9, minute=30, second=0, microsecond=0
+        )
+        practice_set.sessions = [
+            PracticeSession(
+                number=i + 1,
+                starts_at=start + timedelta(weeks=i),
+                ends_at=start + timedelta(weeks=i, minutes=90),
+            )
+            for i in range(sessions)
+        ]
+        db.session.add(practice_set)
+        db.session.flush()
+        return practice_set
+
+    return make
