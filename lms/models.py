@@ -26,6 +26,7 @@ from lms.jobs import JobFailure
 from lms.notifications.models import EmailMessage, Notification
 from lms.practice.models import (
     Action,
+    AllocationRun,
     FeedbackReceipt,
     FeedbackResponse,
     FollowThrough,
@@ -53,6 +54,7 @@ from lms.supervision.models import (
 
 __all__ = [
     "Action",
+    "AllocationRun",
     "ActivityProgress",
     "Application",
     "ApplicationEvent",

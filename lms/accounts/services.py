@@ -169,6 +169,21 @@ def request_password_reset(email: str) -> str | None:
     return token
 
 
+def invitation_link(user: User, days: int = 14) -> str:
+    """A single-use link for someone whose account was made for them (an imported
+    trainee, say) to choose a password; it lasts ``days`` days."""
+    token = secrets.token_urlsafe(32)
+    db.session.add(
+        PasswordResetToken(
+            user_id=user.id,
+            token_hash=_token_hash(token),
+            expires_at=utcnow() + timedelta(days=days),
+        )
+    )
+    audit.record("account.invited", user)
+    return url_for("accounts.reset_password", token=token, _external=True)
+
+
 def check_reset_token(token: str, now: datetime | None = None) -> PasswordResetToken:
     """The live token, or AccountError saying why the link cannot be used."""
     record = db.session.scalar(

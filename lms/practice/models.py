@@ -67,6 +67,31 @@ class TraineeProfile(db.Model):
     user: Mapped[User] = relationship()
 
 
+class AllocationRun(db.Model):
+    """One run of the set allocator for an intake's facilitators and a GMTS cohort: the
+    sets it proposed (held as proposed until a lead confirms them) and who it could not
+    place, with why."""
+
+    __tablename__ = "practice_allocation_run"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    intake_id: Mapped[int] = mapped_column(ForeignKey("intake.id"), index=True)
+    gmts_intake: Mapped[str] = mapped_column(String(60))
+    mode: Mapped[str | None] = mapped_column(String(20))  # None: each team's own preference
+    points: Mapped[int] = mapped_column(default=0)
+    # [{"trainee_id": 1, "code": "...", "trainee_ids": [...], "facilitator_ids": [...],
+    #   "detail": ...}], as the allocator explained it.
+    unplaced: Mapped[list[dict]] = mapped_column(JSON, default=list)
+    created_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL")
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    discarded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    intake: Mapped[Intake] = relationship()
+
+
 class SetStatus(LabelledEnum):
     PROPOSED = "proposed"  # from an allocation run; only leads see it
     CONFIRMED = "confirmed"
@@ -95,6 +120,9 @@ class PracticeSet(db.Model):
     nation: Mapped[str] = mapped_column(String(20), default="england_wales")
     venue: Mapped[str | None] = mapped_column(Text)
     joining_link: Mapped[str | None] = mapped_column(String(500))
+    run_id: Mapped[int | None] = mapped_column(
+        ForeignKey("practice_allocation_run.id", ondelete="SET NULL"), index=True
+    )
     points: Mapped[int] = mapped_column(default=0)
     # Preferences the allocator could not meet, as it gave them (codes and people).
     reasons: Mapped[list[dict]] = mapped_column(JSON, default=list)

@@ -1,10 +1,11 @@
-"""observed practice: GMTS trainees and their imports, action learning sets with their
-facilitators, members and sessions; registers, presentations, actions, follow-through,
-session logs and anonymous feedback; and observations with their ratings and reflections
+"""observed practice: GMTS trainees and their imports, allocation runs, action learning sets
+with their facilitators, members and sessions; registers, presentations, actions,
+follow-through, session logs and anonymous feedback; and observations with their ratings
+and reflections
 
 Revision ID: 0006_observed_practice
 Revises: 0005_supervision_buddy
-Create Date: 2026-11-30 11:56:28.063215
+Create Date: 2026-11-30 11:58:33.468853
 
 """
 from alembic import op
@@ -22,30 +23,23 @@ def upgrade():
     # Reviewed: feedback responses carry no person and no time, and a random key, so they
     # cannot be matched to the receipts that stop anyone answering twice. Observations are
     # never updated once recorded (enforced in the models); corrections are new rows.
-    op.create_table('practice_set',
+    op.create_table('practice_allocation_run',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('intake_id', sa.Integer(), nullable=False),
     sa.Column('gmts_intake', sa.String(length=60), nullable=False),
-    sa.Column('name', sa.String(length=120), nullable=False),
-    sa.Column('status', sa.Enum('proposed', 'confirmed', name='practice_set_status', native_enum=False, length=32), nullable=False),
-    sa.Column('mode', sa.Enum('online', 'blended', 'in_person', name='delivery_mode', native_enum=False, length=32), nullable=False),
-    sa.Column('region', sa.Enum('east_of_england', 'london', 'midlands', 'north_east_yorkshire', 'north_west', 'south_east', 'south_west', 'wales', 'scotland', 'northern_ireland', name='region', native_enum=False, length=32), nullable=True),
-    sa.Column('nation', sa.String(length=20), nullable=False),
-    sa.Column('venue', sa.Text(), nullable=True),
-    sa.Column('joining_link', sa.String(length=500), nullable=True),
+    sa.Column('mode', sa.String(length=20), nullable=True),
     sa.Column('points', sa.Integer(), nullable=False),
-    sa.Column('reasons', sa.JSON(), nullable=False),
+    sa.Column('unplaced', sa.JSON(), nullable=False),
     sa.Column('created_by_id', sa.Integer(), nullable=True),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('confirmed_at', sa.DateTime(timezone=True), nullable=True),
-    sa.ForeignKeyConstraint(['created_by_id'], ['user_account.id'], name=op.f('fk_practice_set_created_by_id_user_account'), ondelete='SET NULL'),
-    sa.ForeignKeyConstraint(['intake_id'], ['intake.id'], name=op.f('fk_practice_set_intake_id_intake')),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_practice_set')),
-    sa.UniqueConstraint('intake_id', 'name', name=op.f('uq_practice_set_intake_id_name'))
+    sa.Column('discarded_at', sa.DateTime(timezone=True), nullable=True),
+    sa.ForeignKeyConstraint(['created_by_id'], ['user_account.id'], name=op.f('fk_practice_allocation_run_created_by_id_user_account'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['intake_id'], ['intake.id'], name=op.f('fk_practice_allocation_run_intake_id_intake')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_practice_allocation_run'))
     )
-    with op.batch_alter_table('practice_set', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_practice_set_intake_id'), ['intake_id'], unique=False)
-        batch_op.create_index(batch_op.f('ix_practice_set_status'), ['status'], unique=False)
+    with op.batch_alter_table('practice_allocation_run', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_practice_allocation_run_intake_id'), ['intake_id'], unique=False)
 
     op.create_table('practice_trainee_import',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -61,6 +55,53 @@ def upgrade():
     sa.ForeignKeyConstraint(['created_by_id'], ['user_account.id'], name=op.f('fk_practice_trainee_import_created_by_id_user_account'), ondelete='SET NULL'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_practice_trainee_import'))
     )
+    op.create_table('practice_set',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('intake_id', sa.Integer(), nullable=False),
+    sa.Column('gmts_intake', sa.String(length=60), nullable=False),
+    sa.Column('name', sa.String(length=120), nullable=False),
+    sa.Column('status', sa.Enum('proposed', 'confirmed', name='practice_set_status', native_enum=False, length=32), nullable=False),
+    sa.Column('mode', sa.Enum('online', 'blended', 'in_person', name='delivery_mode', native_enum=False, length=32), nullable=False),
+    sa.Column('region', sa.Enum('east_of_england', 'london', 'midlands', 'north_east_yorkshire', 'north_west', 'south_east', 'south_west', 'wales', 'scotland', 'northern_ireland', name='region', native_enum=False, length=32), nullable=True),
+    sa.Column('nation', sa.String(length=20), nullable=False),
+    sa.Column('venue', sa.Text(), nullable=True),
+    sa.Column('joining_link', sa.String(length=500), nullable=True),
+    sa.Column('run_id', sa.Integer(), nullable=True),
+    sa.Column('points', sa.Integer(), nullable=False),
+    sa.Column('reasons', sa.JSON(), nullable=False),
+    sa.Column('created_by_id', sa.Integer(), nullable=True),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('confirmed_at', sa.DateTime(timezone=True), nullable=True),
+    sa.ForeignKeyConstraint(['created_by_id'], ['user_account.id'], name=op.f('fk_practice_set_created_by_id_user_account'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['intake_id'], ['intake.id'], name=op.f('fk_practice_set_intake_id_intake')),
+    sa.ForeignKeyConstraint(['run_id'], ['practice_allocation_run.id'], name=op.f('fk_practice_set_run_id_practice_allocation_run'), ondelete='SET NULL'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_practice_set')),
+    sa.UniqueConstraint('intake_id', 'name', name=op.f('uq_practice_set_intake_id_name'))
+    )
+    with op.batch_alter_table('practice_set', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_practice_set_intake_id'), ['intake_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_practice_set_run_id'), ['run_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_practice_set_status'), ['status'], unique=False)
+
+    op.create_table('practice_trainee',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.Column('gmts_intake', sa.String(length=60), nullable=False),
+    sa.Column('region', sa.Enum('east_of_england', 'london', 'midlands', 'north_east_yorkshire', 'north_west', 'south_east', 'south_west', 'wales', 'scotland', 'northern_ireland', name='region', native_enum=False, length=32), nullable=True),
+    sa.Column('mode', sa.Enum('online', 'blended', 'in_person', name='delivery_mode', native_enum=False, length=32), nullable=True),
+    sa.Column('line_manager_email', sa.String(length=254), nullable=True),
+    sa.Column('import_id', sa.Integer(), nullable=True),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['import_id'], ['practice_trainee_import.id'], name=op.f('fk_practice_trainee_import_id_practice_trainee_import'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['user_id'], ['user_account.id'], name=op.f('fk_practice_trainee_user_id_user_account'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_practice_trainee')),
+    sa.UniqueConstraint('user_id', name=op.f('uq_practice_trainee_user_id'))
+    )
+    with op.batch_alter_table('practice_trainee', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_practice_trainee_gmts_intake'), ['gmts_intake'], unique=False)
+        batch_op.create_index(batch_op.f('ix_practice_trainee_line_manager_email'), ['line_manager_email'], unique=False)
+
     op.create_table('practice_session',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('set_id', sa.Integer(), nullable=False),
@@ -107,25 +148,6 @@ def upgrade():
     )
     with op.batch_alter_table('practice_set_member', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_practice_set_member_user_id'), ['user_id'], unique=False)
-
-    op.create_table('practice_trainee',
-    sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('user_id', sa.Integer(), nullable=False),
-    sa.Column('gmts_intake', sa.String(length=60), nullable=False),
-    sa.Column('region', sa.Enum('east_of_england', 'london', 'midlands', 'north_east_yorkshire', 'north_west', 'south_east', 'south_west', 'wales', 'scotland', 'northern_ireland', name='region', native_enum=False, length=32), nullable=True),
-    sa.Column('mode', sa.Enum('online', 'blended', 'in_person', name='delivery_mode', native_enum=False, length=32), nullable=True),
-    sa.Column('line_manager_email', sa.String(length=254), nullable=True),
-    sa.Column('import_id', sa.Integer(), nullable=True),
-    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
-    sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
-    sa.ForeignKeyConstraint(['import_id'], ['practice_trainee_import.id'], name=op.f('fk_practice_trainee_import_id_practice_trainee_import'), ondelete='SET NULL'),
-    sa.ForeignKeyConstraint(['user_id'], ['user_account.id'], name=op.f('fk_practice_trainee_user_id_user_account'), ondelete='CASCADE'),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_practice_trainee')),
-    sa.UniqueConstraint('user_id', name=op.f('uq_practice_trainee_user_id'))
-    )
-    with op.batch_alter_table('practice_trainee', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_practice_trainee_gmts_intake'), ['gmts_intake'], unique=False)
-        batch_op.create_index(batch_op.f('ix_practice_trainee_line_manager_email'), ['line_manager_email'], unique=False)
 
     op.create_table('observation',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -329,11 +351,6 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_observation_corrects_id'))
 
     op.drop_table('observation')
-    with op.batch_alter_table('practice_trainee', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_practice_trainee_line_manager_email'))
-        batch_op.drop_index(batch_op.f('ix_practice_trainee_gmts_intake'))
-
-    op.drop_table('practice_trainee')
     with op.batch_alter_table('practice_set_member', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_practice_set_member_user_id'))
 
@@ -346,9 +363,19 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_practice_session_starts_at'))
 
     op.drop_table('practice_session')
-    op.drop_table('practice_trainee_import')
+    with op.batch_alter_table('practice_trainee', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_practice_trainee_line_manager_email'))
+        batch_op.drop_index(batch_op.f('ix_practice_trainee_gmts_intake'))
+
+    op.drop_table('practice_trainee')
     with op.batch_alter_table('practice_set', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_practice_set_status'))
+        batch_op.drop_index(batch_op.f('ix_practice_set_run_id'))
         batch_op.drop_index(batch_op.f('ix_practice_set_intake_id'))
 
     op.drop_table('practice_set')
+    op.drop_table('practice_trainee_import')
+    with op.batch_alter_table('practice_allocation_run', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_practice_allocation_run_intake_id'))
+
+    op.drop_table('practice_allocation_run')

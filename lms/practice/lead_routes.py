@@ -1,0 +1,451 @@
+"""Leads' set allocation pages: run the allocator for an intake's facilitators and a GMTS
+cohort, read the proposed sets with every rule and preference the allocator could not
+meet, move trainees and change facilitators by hand, then confirm or discard.
+
+Proposed sets are seen by leads only; confirming is refused while any set breaks a hard
+rule (``services.confirm_run`` checks again, whatever the page showed).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_babel import ngettext
+from flask_login import current_user
+
+from lms.access import role_required
+from lms.accounts.models import Role, User
+from lms.applications.models import Intake
+from lms.applications.queries import facilitator_counts, facilitator_profiles, intakes_newest_first
+from lms.extensions import db
+from lms.forms import EmptyForm, add_error, choices
+from lms.practice import bp, queries, services
+from lms.practice.lead_forms import AllocateForm, FacilitatorsForm, MoveForm
+from lms.practice.models import (
+    AllocationRun,
+    PracticeSet,
+    SetFacilitator,
+    SetMember,
+    SetStatus,
+    TraineeProfile,
+)
+from lms.practice.services import PracticeError, SetCheck
+
+
+def _intake(intake_id: int) -> Intake:
+    intake = db.session.get(Intake, intake_id)
+    if intake is None:
+        abort(404)
+    return intake
+
+
+def _run(run_id: int) -> AllocationRun:
+    run = db.session.get(AllocationRun, run_id)
+    if run is None:
+        abort(404)
+    return run
+
+
+def _back(intake_id: int, anchor: str):
+    return redirect(url_for("practice.lead_intake", intake_id=intake_id, _anchor=anchor))
+
+
+# --- Reading -------------------------------------------------------------------------------
+
+
+def _set_counts() -> dict[tuple[int, str], int]:
+    """Sets per (intake id, status value), in one query."""
+    return {
+        (intake_id, status.value): n
+        for intake_id, status, n in db.session.execute(
+            db.select(PracticeSet.intake_id, PracticeSet.status, db.func.count(PracticeSet.id))
+            .group_by(PracticeSet.intake_id, PracticeSet.status)
+        ).all()
+    }
+
+
+def _cohorts() -> list[tuple[str, int, int]]:
+    """Each GMTS cohort with its active trainees, and how many are not in a confirmed set."""
+    placed = (
+        db.select(SetMember.user_id)
+        .join(PracticeSet)
+        .where(PracticeSet.status == SetStatus.CONFIRMED)
+    )
+    return list(
+        db.session.execute(
+            db.select(
+                TraineeProfile.gmts_intake,
+                db.func.count(TraineeProfile.id),
+                db.func.count(TraineeProfile.id).filter(TraineeProfile.user_id.not_in(placed)),
+            )
+            .join(User, User.id == TraineeProfile.user_id)
+            .where(User.is_active.is_(True))
+            .group_by(TraineeProfile.gmts_intake)
+            .order_by(TraineeProfile.gmts_intake)
+        ).all()
+    )
+
+
+def _open_run(intake_id: int) -> AllocationRun | None:
+    """The latest proposal for the intake that is neither confirmed nor discarded."""
+    return db.session.scalar(
+        db.select(AllocationRun)
+        .where(
+            AllocationRun.intake_id == intake_id,
+            AllocationRun.confirmed_at.is_(None),
+            AllocationRun.discarded_at.is_(None),
+        )
+        .order_by(AllocationRun.created_at.desc(), AllocationRun.id.desc())
+        .limit(1)
+    )
+
+
+def _confirmed_sets(intake_id: int) -> list[PracticeSet]:
+    return list(
+        db.session.scalars(
+            db.select(PracticeSet)
+            .where(PracticeSet.intake_id == intake_id, PracticeSet.status == SetStatus.CONFIRMED)
+            .options(
+                db.selectinload(PracticeSet.facilitators).joinedload(SetFacilitator.user),
+                db.selectinload(PracticeSet.members),
+                db.selectinload(PracticeSet.sessions),
+            )
+            .order_by(PracticeSet.id)
+        )
+    )
+
+
+def _users(user_ids: list[int]) -> dict[int, User]:
+    if not user_ids:
+        return {}
+    return {
+        u.id: u
+        for u in db.session.scalars(
+            db.select(User)
+            .where(User.id.in_(user_ids))
+            .options(db.joinedload(User.organisation))
+        )
+    }
+
+
+@dataclass
+class Explanation:
+    """One rule or preference the allocator could not meet, for the page."""
+
+    text: str
+    people: list[str]
+
+
+def _explain(reason: dict, names: dict[int, str], leave_out: int | None = None) -> Explanation:
+    ids = [*reason.get("trainee_ids", []), *reason.get("facilitator_ids", [])]
+    people = [names[uid] for uid in dict.fromkeys(ids) if uid != leave_out and uid in names]
+    return Explanation(services.reason_text(reason), people)
+
+
+@dataclass
+class Card:
+    """A proposed set as the lead reads it."""
+
+    practice_set: PracticeSet
+    points: int
+    breaches: list[Explanation]
+    reasons: list[Explanation]
+    form: FacilitatorsForm
+
+
+@dataclass
+class Unplaced:
+    user: User
+    why: Explanation
+
+
+# --- Forms ---------------------------------------------------------------------------------
+
+
+def _by_label(choice: tuple[str, str]) -> str:
+    return str(choice[1]).casefold()
+
+
+def _allocate_form(form: AllocateForm | None = None) -> AllocateForm:
+    form = form or AllocateForm(prefix="allocate")
+    form.gmts_intake.choices = choices(
+        [("", _("Select a GMTS intake"))] + [(c, c) for c in services.gmts_cohorts()]
+    )
+    return form
+
+
+def _move_form(
+    sets: list[PracticeSet], unplaced: list[User], form: MoveForm | None = None
+) -> MoveForm:
+    form = form or MoveForm(prefix="move")
+    people = [
+        (str(m.user_id), _("%(name)s (%(set)s)", name=m.user.name, set=s.name))
+        for s in sets
+        for m in s.members
+    ] + [(str(u.id), _("%(name)s (not placed)", name=u.name)) for u in unplaced]
+    form.trainee.choices = choices(
+        [("", _("Select a trainee")), *sorted(people, key=_by_label)]
+    )
+    form.to_set.choices = choices(
+        [("", _("Select a set"))]
+        + [
+            (
+                str(s.id),
+                ngettext(
+                    "%(set)s (%(num)d trainee)",
+                    "%(set)s (%(num)d trainees)",
+                    len(s.members),
+                    set=s.name,
+                ),
+            )
+            for s in sets
+        ]
+    )
+    return form
+
+
+def _facilitators_form(
+    practice_set: PracticeSet, profiles, form: FacilitatorsForm | None = None
+) -> FacilitatorsForm:
+    if form is None:
+        form = FacilitatorsForm(
+            prefix=f"set{practice_set.id}",
+            data={"facilitators": [str(uid) for uid in practice_set.facilitator_ids]},
+        )
+    form.facilitators.choices = choices(
+        (
+            str(p.user.id),
+            _("%(name)s, %(organisation)s", name=p.user.name, organisation=p.organisation_name)
+            if p.organisation_name
+            else p.user.name,
+        )
+        for p in profiles
+    )
+    return form
+
+
+# --- Pages ---------------------------------------------------------------------------------
+
+
+@bp.route("/lead/practice")
+@role_required(Role.LEAD)
+def lead_overview():
+    return render_template(
+        "practice/lead_overview.html",
+        intakes=intakes_newest_first(),
+        facilitators=facilitator_counts(),
+        counts=_set_counts(),
+        cohorts=_cohorts(),
+    )
+
+
+@bp.route("/lead/practice/<int:intake_id>")
+@role_required(Role.LEAD)
+def lead_intake(intake_id: int):
+    return _page(_intake(intake_id))
+
+
+def _page(
+    intake: Intake,
+    status: int = 200,
+    allocate: AllocateForm | None = None,
+    move: MoveForm | None = None,
+    confirm: EmptyForm | None = None,
+    facilitator_forms: dict[int, FacilitatorsForm] | None = None,
+):
+    run = _open_run(intake.id)
+    sets = queries.run_sets(run.id) if run else []
+    checks: list[SetCheck] = services.check_sets(sets) if sets else []
+    profiles = facilitator_profiles(intake.id)
+    in_sets = {uid for s in sets for uid in s.member_ids}
+    waiting = [r for r in (run.unplaced if run else []) if r["trainee_id"] not in in_sets]
+    unplaced_users = _users([r["trainee_id"] for r in waiting])
+    names = {p.user.id: p.user.name for p in profiles}
+    names.update({m.user_id: m.user.name for s in sets for m in s.members})
+    names.update({f.user_id: f.user.name for s in sets for f in s.facilitators})
+    names.update({uid: u.name for uid, u in unplaced_users.items()})
+    facilitator_forms = facilitator_forms or {}
+    cards = [
+        Card(
+            c.practice_set,
+            c.points,
+            [_explain(r, names) for r in c.breaches],
+            [_explain(r, names) for r in c.reasons],
+            _facilitators_form(
+                c.practice_set, profiles, facilitator_forms.get(c.practice_set.id)
+            ),
+        )
+        for c in checks
+    ]
+    unplaced = [
+        Unplaced(unplaced_users[r["trainee_id"]], _explain(r, names, leave_out=r["trainee_id"]))
+        for r in waiting
+        if r["trainee_id"] in unplaced_users
+    ]
+    confirmed = _confirmed_sets(intake.id)
+    move_form = _move_form(sets, [u.user for u in unplaced], move)
+    forms_with_errors = [
+        f
+        for f in (allocate, move, confirm, *facilitator_forms.values())
+        if f is not None and f.errors
+    ]
+    return (
+        render_template(
+            "practice/lead_intake.html",
+            intake=intake,
+            run=run,
+            cards=cards,
+            broken=[c for c in cards if c.breaches],
+            total=sum(c.points for c in cards),
+            unplaced=unplaced,
+            trainees=queries.trainee_profiles([*in_sets, *unplaced_users]),
+            confirmed=confirmed,
+            allocate=_allocate_form(allocate),
+            move=move_form,
+            action_form=EmptyForm(),
+            errors=forms_with_errors,
+        ),
+        status,
+    )
+
+
+# --- Changes -------------------------------------------------------------------------------
+
+
+@bp.route("/lead/practice/<int:intake_id>/allocate", methods=["POST"])
+@role_required(Role.LEAD)
+def allocate_sets(intake_id: int):
+    intake = _intake(intake_id)
+    form = _allocate_form()
+    if form.validate_on_submit():
+        try:
+            run = services.run_allocation(
+                intake, form.gmts_intake.data, form.mode.data or None, by=current_user
+            )
+        except PracticeError as exc:
+            add_error(form, exc.field, exc.message)
+        else:
+            made = len(queries.run_sets(run.id))
+            flash(
+                ngettext(
+                    "%(num)d set proposed. Check it, move people if you need to, then confirm.",
+                    "%(num)d sets proposed. Check them, move people if you need to, then "
+                    "confirm.",
+                    made,
+                ),
+                "success",
+            )
+            if run.unplaced:
+                flash(
+                    ngettext(
+                        "%(num)d trainee could not be placed. The page says why.",
+                        "%(num)d trainees could not be placed. The page says why.",
+                        len(run.unplaced),
+                    ),
+                    "info",
+                )
+            return _back(intake.id, "proposal")
+    return _page(intake, 400, allocate=form)
+
+
+@bp.route("/lead/practice/runs/<int:run_id>/move", methods=["POST"])
+@role_required(Role.LEAD)
+def move_trainee(run_id: int):
+    run = _run(run_id)
+    intake = _intake(run.intake_id)
+    # Every set the run made, confirmed ones too: the service says why those cannot change.
+    sets = list(
+        db.session.scalars(
+            db.select(PracticeSet)
+            .where(PracticeSet.run_id == run.id)
+            .options(db.selectinload(PracticeSet.members).joinedload(SetMember.user))
+            .order_by(PracticeSet.id)
+        )
+    )
+    in_sets = {uid for s in sets for uid in s.member_ids}
+    waiting = _users([r["trainee_id"] for r in run.unplaced if r["trainee_id"] not in in_sets])
+    form = _move_form(sets, list(waiting.values()), MoveForm(prefix="move"))
+    if form.validate_on_submit():
+        target = next(s for s in sets if str(s.id) == form.to_set.data)
+        trainee_id = int(form.trainee.data)
+        try:
+            services.move_trainee(trainee_id, target, by=current_user)
+        except PracticeError as exc:
+            add_error(form, "to_set" if exc.field is None else exc.field, exc.message)
+        else:
+            flash(
+                _(
+                    "Moved to %(set)s. Every set's rules and score have been checked again.",
+                    set=target.name,
+                ),
+                "success",
+            )
+            return _back(intake.id, f"set-{target.id}")
+    return _page(intake, 400, move=form)
+
+
+@bp.route("/lead/practice/sets/<int:set_id>/facilitators", methods=["POST"])
+@role_required(Role.LEAD)
+def change_facilitators(set_id: int):
+    practice_set = queries.practice_set(set_id)
+    if practice_set is None:
+        abort(404)
+    intake = practice_set.intake
+    form = _facilitators_form(
+        practice_set,
+        facilitator_profiles(intake.id),
+        FacilitatorsForm(prefix=f"set{practice_set.id}"),
+    )
+    if form.validate_on_submit():
+        try:
+            services.set_facilitators(
+                practice_set, [int(uid) for uid in form.facilitators.data], by=current_user
+            )
+        except PracticeError as exc:
+            add_error(form, "facilitators", exc.message)
+        else:
+            flash(
+                _("The facilitators of %(set)s have been changed", set=practice_set.name),
+                "success",
+            )
+            return _back(intake.id, f"set-{practice_set.id}")
+    return _page(intake, 400, facilitator_forms={practice_set.id: form})
+
+
+@bp.route("/lead/practice/runs/<int:run_id>/confirm", methods=["POST"])
+@role_required(Role.LEAD)
+def confirm_sets(run_id: int):
+    run = _run(run_id)
+    intake = _intake(run.intake_id)
+    form = EmptyForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        confirmed = services.confirm_run(run, by=current_user)
+    except PracticeError as exc:
+        add_error(form, None, exc.message)
+        return _page(intake, 400, confirm=form)
+    flash(
+        ngettext(
+            "%(num)d set confirmed. Its facilitators and trainees have been told.",
+            "%(num)d sets confirmed. Their facilitators and trainees have been told.",
+            len(confirmed),
+        ),
+        "success",
+    )
+    return _back(intake.id, "confirmed-sets")
+
+
+@bp.route("/lead/practice/<int:intake_id>/discard", methods=["POST"])
+@role_required(Role.LEAD)
+def discard_sets(intake_id: int):
+    intake = _intake(intake_id)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    if services.discard_proposals(intake, by=current_user):
+        flash(_("The proposed sets have been discarded"), "success")
+    else:
+        flash(_("There were no proposed sets to discard"), "info")
+    return _back(intake.id, "allocate")
