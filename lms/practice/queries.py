@@ -563,3 +563,30 @@ def feedback_counts(session_ids: list[int]) -> dict[int, int]:
             .group_by(FeedbackResponse.session_id)
         ).all()
     )
+
+
+def register_counts(session_ids: list[int]) -> dict[tuple[int, PracticeAttendanceStatus], int]:
+    if not session_ids:
+        return {}
+    return {
+        (sid, status): n
+        for sid, status, n in db.session.execute(
+            db.select(PracticeAttendance.session_id, PracticeAttendance.status, db.func.count())
+            .where(PracticeAttendance.session_id.in_(session_ids))
+            .group_by(PracticeAttendance.session_id, PracticeAttendance.status)
+        )
+    }
+
+
+def follow_through_counts(session_ids: list[int]) -> dict[tuple[int, FollowThroughStatus], int]:
+    """Report-back answers given at each session, by status (no notes)."""
+    if not session_ids:
+        return {}
+    return {
+        (sid, status): n
+        for sid, status, n in db.session.execute(
+            db.select(FollowThrough.session_id, FollowThrough.status, db.func.count())
+            .where(FollowThrough.session_id.in_(session_ids))
+            .group_by(FollowThrough.session_id, FollowThrough.status)
+        )
+    }

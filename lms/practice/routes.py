@@ -281,3 +281,25 @@ def session_log(session_id: int):
         practice_set=session.set,
         too_early=session.starts_at > utcnow(),
     )
+
+
+@bp.route("/practice/sets/<int:set_id>/summary.csv")
+@role_required(Role.FACILITATOR, Role.SUPERVISOR, Role.LEAD)
+def set_summary_csv(set_id: int):
+    """The set's registers and counts per session as CSV: never any challenge or action
+    text, whoever downloads it."""
+    practice_set = load_set(set_id)
+    require(
+        permissions.can_see_registers(current_user, practice_set),
+        subject=practice_set,
+        reason="not their set",
+    )
+    body = services.summary_csv(practice_set)
+    return (
+        body,
+        200,
+        {
+            "Content-Type": "text/csv; charset=utf-8",
+            "Content-Disposition": f'attachment; filename="set-{practice_set.id}-summary.csv"',
+        },
+    )

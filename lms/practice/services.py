@@ -967,3 +967,34 @@ def save_log(
 
 def local_start(session: PracticeSession) -> datetime:
     return session.starts_at.astimezone(LONDON)
+
+
+def summary_csv(practice_set: PracticeSet) -> str:
+    """One row per session: date, register counts, presenters, themes and follow-through
+    counts. Built from the count queries only, so no confidential text can reach it."""
+    import csv
+    import io
+
+    session_ids = [s.id for s in practice_set.sessions]
+    presenters = queries.session_presenter_counts(session_ids)
+    themes = queries.themes_of(session_ids)
+    registers = queries.register_counts(session_ids)
+    follow = queries.follow_through_counts(session_ids)
+    out = io.StringIO()
+    writer = csv.writer(out)
+    statuses = list(PracticeAttendanceStatus)
+    outcomes = list(FollowThroughStatus)
+    writer.writerow(
+        [_("Session"), _("Date")]
+        + [s.label for s in statuses]
+        + [_("Presenters"), _("Themes")]
+        + [_("Report-back: %(status)s", status=s.label) for s in outcomes]
+    )
+    for session in practice_set.sessions:
+        writer.writerow(
+            [session.number, local_start(session).strftime("%Y-%m-%d %H:%M")]
+            + [registers.get((session.id, s), 0) for s in statuses]
+            + [presenters.get(session.id, 0), "; ".join(t.label for t in themes[session.id])]
+            + [follow.get((session.id, s), 0) for s in outcomes]
+        )
+    return out.getvalue()
