@@ -10,4 +10,5 @@ from __future__ import annotations
 PERIODIC_JOBS: list[str] = [
     "lms.applications.tasks.send_endorsement_reminders",
     "lms.supervision.tasks.send_session_reminders",
+    "lms.practice.tasks.send_session_reminders",
 ]

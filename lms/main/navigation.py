@@ -93,6 +93,18 @@ LINKS: list[Link] = [
         _l("Pair an intake's trainee facilitators as buddies, check the pairs and confirm"),
     ),
     Link(
+        _l("Action learning sets"),
+        "practice.overview",
+        (Role.FACILITATOR, Role.TRAINEE, Role.SUPERVISOR),
+        _l("Your sets and their sessions, the session console, actions and feedback"),
+    ),
+    Link(
+        _l("Sets and trainees"),
+        "practice.lead_overview",
+        (Role.LEAD,),
+        _l("Import GMTS trainees, allocate them to action learning sets and confirm the sets"),
+    ),
+    Link(
         _l("Training"),
         "curriculum.training_overview",
         (Role.LEAD, Role.ADMIN),

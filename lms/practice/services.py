@@ -998,3 +998,67 @@ def summary_csv(practice_set: PracticeSet) -> str:
             + [follow.get((session.id, s), 0) for s in outcomes]
         )
     return out.getvalue()
+
+
+def send_session_reminders(now: datetime | None = None) -> int:
+    """Remind each set session's members and facilitators the day before; facilitators'
+    reminders list the members' access needs. Idempotent: one reminder per session."""
+    now = now or utcnow()
+    sent = 0
+    due = db.session.scalars(
+        db.select(PracticeSession)
+        .join(PracticeSet)
+        .where(
+            PracticeSet.status == SetStatus.CONFIRMED,
+            PracticeSession.starts_at > now,
+            PracticeSession.starts_at <= now + timedelta(hours=24),
+            PracticeSession.reminder_sent_at.is_(None),
+        )
+        .order_by(PracticeSession.starts_at)
+    ).all()
+    for session in due:
+        practice_set = queries.practice_set(session.set_id)
+        link = absolute_url("practice.show_session", session_id=session.id)
+        for person in [f.user for f in practice_set.facilitators]:
+            tell(
+                person,
+                lambda: _("Reminder: your action learning set meets tomorrow"),
+                lambda s=session, ps=practice_set: _(
+                    "%(set)s, session %(number)d, starts at %(time)s. Members' access needs: "
+                    "%(needs)s",
+                    set=ps.name,
+                    number=s.number,
+                    time=local_start(s).strftime("%H:%M"),
+                    needs=_needs_text(ps),
+                ),
+                link,
+                lambda: _("Open the session"),
+            )
+        for person in [m.user for m in practice_set.members]:
+            tell(
+                person,
+                lambda: _("Reminder: your action learning set meets tomorrow"),
+                lambda s=session, ps=practice_set: _(
+                    "%(set)s, session %(number)d, starts at %(time)s.",
+                    set=ps.name,
+                    number=s.number,
+                    time=local_start(s).strftime("%H:%M"),
+                ),
+                link,
+                lambda: _("See the session"),
+            )
+        session.reminder_sent_at = now
+        sent += 1
+    db.session.flush()
+    return sent
+
+
+def _needs_text(practice_set: PracticeSet) -> str:
+    """Members' access needs in one line, in the reader's language."""
+    lines = []
+    for member in practice_set.members:
+        user = member.user
+        needs = user.access_needs + ([user.access_notes] if user.access_notes else [])
+        if needs:
+            lines.append(f"{user.name}: {', '.join(needs)}")
+    return "; ".join(lines) if lines else _("none recorded")
