@@ -396,7 +396,7 @@ def check_sets(sets: Sequence[PracticeSet]) -> list[SetCheck]:
 
 def _proposed(practice_set: PracticeSet) -> None:
     if practice_set.status != SetStatus.PROPOSED:
-        raise PracticeError(_("This set is confirmed; its members can no longer be moved here"))
+        raise PracticeError(_("This set has been confirmed, so it can no longer be changed here"))
 
 
 def move_trainee(trainee_id: int, to_set: PracticeSet, by: User) -> None:
