@@ -99,6 +99,26 @@ LINKS: list[Link] = [
         _l("Your sets and their sessions, the session console, actions and feedback"),
     ),
     Link(
+        _l("Observations"),
+        "supervision.observations",
+        (Role.SUPERVISOR,),
+        _l("Observe and sign off your facilitators' set sessions"),
+    ),
+    Link(
+        _l("Observations of your practice"),
+        "supervision.my_observations",
+        (Role.FACILITATOR,),
+        _l("Observations of your sessions, your self-assessments, and observing your buddy"),
+        in_header=False,
+    ),
+    Link(
+        _l("Observations and sign-offs"),
+        "supervision.lead_observations",
+        (Role.LEAD,),
+        _l("Recorded observations and sign-offs, by intake"),
+        in_header=False,
+    ),
+    Link(
         _l("Sets and trainees"),
         "practice.lead_overview",
         (Role.LEAD,),

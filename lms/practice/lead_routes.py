@@ -20,9 +20,16 @@ from lms.accounts.models import Role, User
 from lms.applications.models import Intake
 from lms.applications.queries import facilitator_counts, facilitator_profiles, intakes_newest_first
 from lms.extensions import db
-from lms.forms import EmptyForm, add_error, choices
+from lms.forms import EmptyForm, add_error
 from lms.practice import bp, queries, services
-from lms.practice.lead_forms import AllocateForm, FacilitatorsForm, MoveForm
+from lms.practice.lead_forms import (
+    AllocateForm,
+    FacilitatorsForm,
+    MoveForm,
+    allocate_form,
+    facilitators_form,
+    move_form,
+)
 from lms.practice.models import (
     AllocationRun,
     PracticeSet,
@@ -60,8 +67,9 @@ def _set_counts() -> dict[tuple[int, str], int]:
     return {
         (intake_id, status.value): n
         for intake_id, status, n in db.session.execute(
-            db.select(PracticeSet.intake_id, PracticeSet.status, db.func.count(PracticeSet.id))
-            .group_by(PracticeSet.intake_id, PracticeSet.status)
+            db.select(
+                PracticeSet.intake_id, PracticeSet.status, db.func.count(PracticeSet.id)
+            ).group_by(PracticeSet.intake_id, PracticeSet.status)
         ).all()
     }
 
@@ -123,9 +131,7 @@ def _users(user_ids: list[int]) -> dict[int, User]:
     return {
         u.id: u
         for u in db.session.scalars(
-            db.select(User)
-            .where(User.id.in_(user_ids))
-            .options(db.joinedload(User.organisation))
+            db.select(User).where(User.id.in_(user_ids)).options(db.joinedload(User.organisation))
         )
     }
 
@@ -159,71 +165,6 @@ class Card:
 class Unplaced:
     user: User
     why: Explanation
-
-
-# --- Forms ---------------------------------------------------------------------------------
-
-
-def _by_label(choice: tuple[str, str]) -> str:
-    return str(choice[1]).casefold()
-
-
-def _allocate_form(form: AllocateForm | None = None) -> AllocateForm:
-    form = form or AllocateForm(prefix="allocate")
-    form.gmts_intake.choices = choices(
-        [("", _("Select a GMTS intake"))] + [(c, c) for c in services.gmts_cohorts()]
-    )
-    return form
-
-
-def _move_form(
-    sets: list[PracticeSet], unplaced: list[User], form: MoveForm | None = None
-) -> MoveForm:
-    form = form or MoveForm(prefix="move")
-    people = [
-        (str(m.user_id), _("%(name)s (%(set)s)", name=m.user.name, set=s.name))
-        for s in sets
-        for m in s.members
-    ] + [(str(u.id), _("%(name)s (not placed)", name=u.name)) for u in unplaced]
-    form.trainee.choices = choices(
-        [("", _("Select a trainee")), *sorted(people, key=_by_label)]
-    )
-    form.to_set.choices = choices(
-        [("", _("Select a set"))]
-        + [
-            (
-                str(s.id),
-                ngettext(
-                    "%(set)s (%(num)d trainee)",
-                    "%(set)s (%(num)d trainees)",
-                    len(s.members),
-                    set=s.name,
-                ),
-            )
-            for s in sets
-        ]
-    )
-    return form
-
-
-def _facilitators_form(
-    practice_set: PracticeSet, profiles, form: FacilitatorsForm | None = None
-) -> FacilitatorsForm:
-    if form is None:
-        form = FacilitatorsForm(
-            prefix=f"set{practice_set.id}",
-            data={"facilitators": [str(uid) for uid in practice_set.facilitator_ids]},
-        )
-    form.facilitators.choices = choices(
-        (
-            str(p.user.id),
-            _("%(name)s, %(organisation)s", name=p.user.name, organisation=p.organisation_name)
-            if p.organisation_name
-            else p.user.name,
-        )
-        for p in profiles
-    )
-    return form
 
 
 # --- Pages ---------------------------------------------------------------------------------
@@ -273,9 +214,7 @@ def _page(
             c.points,
             [_explain(r, names) for r in c.breaches],
             [_explain(r, names) for r in c.reasons],
-            _facilitators_form(
-                c.practice_set, profiles, facilitator_forms.get(c.practice_set.id)
-            ),
+            facilitators_form(c.practice_set, profiles, facilitator_forms.get(c.practice_set.id)),
         )
         for c in checks
     ]
@@ -285,7 +224,7 @@ def _page(
         if r["trainee_id"] in unplaced_users
     ]
     confirmed = _confirmed_sets(intake.id)
-    move_form = _move_form(sets, [u.user for u in unplaced], move)
+    moving = move_form(sets, [u.user for u in unplaced], move)
     forms_with_errors = [
         f
         for f in (allocate, move, confirm, *facilitator_forms.values())
@@ -302,8 +241,8 @@ def _page(
             unplaced=unplaced,
             trainees=queries.trainee_profiles([*in_sets, *unplaced_users]),
             confirmed=confirmed,
-            allocate=_allocate_form(allocate),
-            move=move_form,
+            allocate=allocate_form(services.gmts_cohorts(), allocate),
+            move=moving,
             action_form=EmptyForm(),
             errors=forms_with_errors,
         ),
@@ -318,7 +257,7 @@ def _page(
 @role_required(Role.LEAD)
 def allocate_sets(intake_id: int):
     intake = _intake(intake_id)
-    form = _allocate_form()
+    form = allocate_form(services.gmts_cohorts())
     if form.validate_on_submit():
         try:
             run = services.run_allocation(
@@ -331,8 +270,7 @@ def allocate_sets(intake_id: int):
             flash(
                 ngettext(
                     "%(num)d set proposed. Check it, move people if you need to, then confirm.",
-                    "%(num)d sets proposed. Check them, move people if you need to, then "
-                    "confirm.",
+                    "%(num)d sets proposed. Check them, move people if you need to, then confirm.",
                     made,
                 ),
                 "success",
@@ -366,7 +304,7 @@ def move_trainee(run_id: int):
     )
     in_sets = {uid for s in sets for uid in s.member_ids}
     waiting = _users([r["trainee_id"] for r in run.unplaced if r["trainee_id"] not in in_sets])
-    form = _move_form(sets, list(waiting.values()), MoveForm(prefix="move"))
+    form = move_form(sets, list(waiting.values()), MoveForm(prefix="move"))
     if form.validate_on_submit():
         target = next(s for s in sets if str(s.id) == form.to_set.data)
         trainee_id = int(form.trainee.data)
@@ -393,7 +331,7 @@ def change_facilitators(set_id: int):
     if practice_set is None:
         abort(404)
     intake = practice_set.intake
-    form = _facilitators_form(
+    form = facilitators_form(
         practice_set,
         facilitator_profiles(intake.id),
         FacilitatorsForm(prefix=f"set{practice_set.id}"),

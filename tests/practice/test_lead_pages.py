@@ -20,9 +20,7 @@ from lms.practice.models import AllocationRun, PracticeSet, SetStatus, TraineePr
 COHORT = "GMTS A"
 FACILITATORS_TRUST = "Facilitators' Trust"
 LINE_MANAGER_RULE = "A line manager and their direct report are in the same set"
-NOBODY_CAN_TAKE = (
-    "Every facilitator team has someone from their organisation or their line manager"
-)
+NOBODY_CAN_TAKE = "Every facilitator team has someone from their organisation or their line manager"
 
 
 @pytest.fixture
@@ -222,7 +220,6 @@ def test_a_move_that_breaks_a_rule_is_shown_and_confirming_is_refused(world, log
     page = page_of(client, world.intake)
     assert "Breaks a rule" in page and LINE_MANAGER_RULE in page
     assert "1 set breaks a rule, so the sets cannot be confirmed yet" in page
-    open("/tmp/page.html", "w").write(page)
 
     # Refused even by a direct POST, with the reason in an error summary.
     refused = client.post(f"/lead/practice/runs/{run.id}/confirm")
@@ -443,5 +440,4 @@ def test_pages_use_a_constant_number_of_queries(
     assert len(proposed_sets(world.intake)) == 6
     with count_queries() as large:
         assert client.get(url).status_code == 200
-    print("COUNT", path, small.count)
     assert large.count == small.count, "\n".join(large.statements)

@@ -1,0 +1,934 @@
+"""Observations of facilitators running their set sessions (SPEC sections 5 and 7): who may
+observe whom, drafting and recording against the criteria, corrections, self-assessments,
+reflections, and the read helpers the observation pages share.
+
+- A supervisor observes, and may sign off, only the facilitators in groups they run now,
+  and never themselves. A confirmed buddy observes formatively: no outcome.
+- Drafts are the observer's alone. Recording needs every criterion rated and, for a
+  supervisor, an outcome. A recorded observation never changes (the model refuses), so a
+  correction is a new record pointing at the old; the latest in a chain is what counts.
+- Self-assessment locking: the facilitator can change their self-assessment of a session
+  (it stays a draft, which only they see) until a supervisor's observation of that session
+  for them is recorded. At that moment it is recorded as it stands, even if some criteria
+  are unrated (it is their own view, not a judgement), so from then on it cannot change and
+  it lines up, readable by the supervisor and leads, beside the supervisor's ratings. The
+  supervisor's judgement is formed without it, and it cannot be rewritten afterwards to
+  match theirs. A self-assessment is never recorded or corrected by hand.
+- Nothing here reads a presenter's challenge, actions or follow-through.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from flask_babel import format_datetime
+from flask_babel import gettext as _
+from sqlalchemy.orm import aliased, joinedload, selectinload
+
+from lms import audit
+from lms.accounts.models import Role, User
+from lms.buddy import queries as buddy_queries
+from lms.buddy.models import BuddyGroup, BuddyMember, BuddyStatus
+from lms.db_types import utcnow
+from lms.extensions import db
+from lms.notifications.services import absolute_url, tell
+from lms.practice.models import PracticeSession, PracticeSet, SetFacilitator, SetStatus
+from lms.supervision import queries as supervision_queries
+from lms.supervision.models import (
+    Criterion,
+    GroupMembership,
+    Observation,
+    ObservationKind,
+    ObservationRating,
+    ObservationReflection,
+    Outcome,
+    Rating,
+    SupervisionGroup,
+)
+from lms.supervision.permissions import runs
+from lms.supervision.services import TEXT_MAX, SupervisionError
+
+COMMENT_MAX = 2_000  # the messages say "2,000": change them with it
+REASON_MAX = 2_000
+PAST_WINDOW = timedelta(weeks=8)  # sessions the list pages offer to observe
+FUTURE_WINDOW = timedelta(weeks=4)
+PAGE_SIZE = 50
+
+SUPERVISOR, BUDDY, SELF = ObservationKind.SUPERVISOR, ObservationKind.BUDDY, ObservationKind.SELF
+
+Ratings = Mapping[Criterion, tuple[Rating | None, str | None]]
+
+
+class ObservationError(SupervisionError):
+    """A refusal; ``problems`` holds one (field, message) per problem, so a form can show a
+    missing rating against each criterion."""
+
+    def __init__(
+        self,
+        message: str,
+        field: str | None = None,
+        problems: list[tuple[str | None, str]] | None = None,
+    ) -> None:
+        super().__init__(message, field)
+        self.problems = problems or [(field, message)]
+
+
+def rating_field(criterion: Criterion) -> str:
+    return f"rating_{criterion.value}"
+
+
+def comment_field(criterion: Criterion) -> str:
+    return f"comment_{criterion.value}"
+
+
+# --- Who may observe and see what ------------------------------------------------------
+
+
+def facilitates(user_id: int, session: PracticeSession) -> bool:
+    """The person is one of the facilitators of the session's (confirmed) set."""
+    return (
+        db.session.scalar(
+            db.select(SetFacilitator.id)
+            .join(PracticeSet, PracticeSet.id == SetFacilitator.set_id)
+            .where(
+                SetFacilitator.set_id == session.set_id,
+                SetFacilitator.user_id == user_id,
+                PracticeSet.status == SetStatus.CONFIRMED,
+            )
+        )
+        is not None
+    )
+
+
+def supervises(user: User, facilitator_id: int) -> bool:
+    """``user`` runs a supervision group the facilitator is in now."""
+    if not user.has_role(Role.SUPERVISOR):
+        return False
+    groups = db.session.scalars(
+        db.select(SupervisionGroup)
+        .join(GroupMembership)
+        .where(
+            GroupMembership.user_id == facilitator_id,
+            GroupMembership.left_at.is_(None),
+            SupervisionGroup.supervisor_id == user.id,
+        )
+    )
+    return any(runs(user, group) for group in groups)
+
+
+def are_buddies(user: User, facilitator_id: int) -> bool:
+    """Both are in one confirmed buddy pair (or triad) and ``user`` is a facilitator."""
+    if user.id == facilitator_id or not user.has_role(Role.FACILITATOR):
+        return False
+    mine, theirs = aliased(BuddyMember), aliased(BuddyMember)
+    return (
+        db.session.scalar(
+            db.select(BuddyGroup.id)
+            .join(mine, mine.group_id == BuddyGroup.id)
+            .join(theirs, theirs.group_id == BuddyGroup.id)
+            .where(
+                BuddyGroup.status == BuddyStatus.CONFIRMED,
+                mine.user_id == user.id,
+                theirs.user_id == facilitator_id,
+            )
+            .limit(1)
+        )
+        is not None
+    )
+
+
+def _may_observe_as(
+    user: User, facilitator_id: int, session: PracticeSession, kind: ObservationKind
+) -> bool:
+    if user.id == facilitator_id:
+        return False  # nobody observes, still less signs off, their own practice
+    if kind is SUPERVISOR:
+        related = supervises(user, facilitator_id)
+    elif kind is BUDDY:
+        related = are_buddies(user, facilitator_id)
+    else:
+        return False
+    return related and facilitates(facilitator_id, session)
+
+
+def may_observe(user: User, facilitator: User, session: PracticeSession) -> ObservationKind | None:
+    """How ``user`` may observe ``facilitator`` running ``session``: as their supervisor
+    (which wins for someone who is both), as their buddy, or not at all."""
+    for kind in (SUPERVISOR, BUDDY):
+        if _may_observe_as(user, facilitator.id, session, kind):
+            return kind
+    return None
+
+
+def may_self_assess(user: User, session: PracticeSession) -> bool:
+    return user.has_role(Role.FACILITATOR) and facilitates(user.id, session)
+
+
+def can_see(user: User, observation: Observation) -> bool:
+    """The observer always; once recorded, the facilitator, leads, and the supervisor who
+    runs the facilitator's group now."""
+    if observation.observer_id == user.id:
+        return True
+    if not observation.is_recorded:
+        return False
+    if observation.facilitator_id == user.id or user.has_role(Role.LEAD):
+        return True
+    return supervises(user, observation.facilitator_id)
+
+
+def can_edit(user: User, observation: Observation) -> bool:
+    return observation.observer_id == user.id and not observation.is_recorded
+
+
+def can_correct(user: User, observation: Observation) -> bool:
+    """A recorded supervisor's observation by whoever supervises the facilitator now (its
+    observer or a successor); a buddy's only by that buddy, while still their buddy."""
+    if observation.kind is SELF or not observation.is_recorded:
+        return False
+    if observation.kind is BUDDY and observation.observer_id != user.id:
+        return False
+    return _may_observe_as(user, observation.facilitator_id, observation.session, observation.kind)
+
+
+def can_reflect(user: User, observation: Observation) -> bool:
+    """The facilitator, on a recorded supervisor's or buddy's observation that has not been
+    replaced by a correction."""
+    return (
+        observation.facilitator_id == user.id
+        and user.has_role(Role.FACILITATOR)
+        and observation.kind is not SELF
+        and observation.is_recorded
+        and not is_superseded(observation.id)
+    )
+
+
+# --- Single records ---------------------------------------------------------------------
+
+
+def _options():
+    return (
+        joinedload(Observation.session).joinedload(PracticeSession.set),
+        joinedload(Observation.observer).lazyload(User.role_grants),
+        joinedload(Observation.facilitator).lazyload(User.role_grants),
+    )
+
+
+def observation(observation_id: int) -> Observation | None:
+    return db.session.scalar(
+        db.select(Observation)
+        .where(Observation.id == observation_id)
+        .options(
+            *_options(),
+            selectinload(Observation.ratings),
+            joinedload(Observation.corrects)
+            .joinedload(Observation.observer)
+            .lazyload(User.role_grants),
+        )
+    )
+
+
+def practice_session(session_id: int) -> PracticeSession | None:
+    return db.session.scalar(
+        db.select(PracticeSession)
+        .where(PracticeSession.id == session_id)
+        .options(joinedload(PracticeSession.set))
+    )
+
+
+def correction_of(observation_id: int) -> Observation | None:
+    """The record that corrects this one (a draft or recorded), if any."""
+    return db.session.scalar(
+        db.select(Observation).where(Observation.corrects_id == observation_id).options(*_options())
+    )
+
+
+def is_superseded(observation_id: int) -> bool:
+    """A recorded correction has replaced it."""
+    return (
+        db.session.scalar(
+            db.select(Observation.id).where(
+                Observation.corrects_id == observation_id, Observation.recorded_at.is_not(None)
+            )
+        )
+        is not None
+    )
+
+
+def _not_superseded():
+    later = aliased(Observation)
+    return ~(
+        db.select(later.id)
+        .where(later.corrects_id == Observation.id, later.recorded_at.is_not(None))
+        .exists()
+    )
+
+
+def reflection(observation_id: int) -> ObservationReflection | None:
+    return db.session.scalar(
+        db.select(ObservationReflection).where(
+            ObservationReflection.observation_id == observation_id
+        )
+    )
+
+
+def own_observation(
+    observer_id: int, facilitator_id: int, session_id: int, kind: ObservationKind
+) -> Observation | None:
+    """The observer's draft for the session if they have one, else their latest record."""
+    return db.session.scalar(
+        db.select(Observation)
+        .where(
+            Observation.observer_id == observer_id,
+            Observation.facilitator_id == facilitator_id,
+            Observation.session_id == session_id,
+            Observation.kind == kind,
+        )
+        .order_by(Observation.recorded_at.is_not(None), Observation.id.desc())
+        .limit(1)
+    )
+
+
+def self_assessment_of(facilitator_id: int, session_id: int) -> Observation | None:
+    return db.session.scalar(
+        db.select(Observation)
+        .where(
+            Observation.facilitator_id == facilitator_id,
+            Observation.observer_id == facilitator_id,
+            Observation.session_id == session_id,
+            Observation.kind == SELF,
+        )
+        .options(selectinload(Observation.ratings))
+        .order_by(Observation.id)
+        .limit(1)
+    )
+
+
+def self_assessment_locked(facilitator_id: int, session_id: int) -> bool:
+    """A supervisor's observation of the session for this facilitator has been recorded."""
+    return (
+        db.session.scalar(
+            db.select(Observation.id).where(
+                Observation.facilitator_id == facilitator_id,
+                Observation.session_id == session_id,
+                Observation.kind == SUPERVISOR,
+                Observation.recorded_at.is_not(None),
+            )
+        )
+        is not None
+    )
+
+
+def latest_buddy_observation(facilitator_id: int) -> Observation | None:
+    """The facilitator's most recent recorded (and current) buddy observation."""
+    return db.session.scalar(
+        db.select(Observation)
+        .join(Observation.session)
+        .where(
+            Observation.facilitator_id == facilitator_id,
+            Observation.kind == BUDDY,
+            Observation.recorded_at.is_not(None),
+            _not_superseded(),
+        )
+        .options(*_options(), selectinload(Observation.ratings))
+        .order_by(PracticeSession.starts_at.desc(), Observation.recorded_at.desc())
+        .limit(1)
+    )
+
+
+def companions(viewer: User, shown: Observation) -> tuple[Observation | None, Observation | None]:
+    """What lines up beside an observation for ``viewer``: the facilitator's self-assessment
+    of the same session and their latest buddy observation, each only if ``viewer`` may
+    see it (and not the observation itself)."""
+    own = None
+    if shown.kind is not SELF:
+        own = self_assessment_of(shown.facilitator_id, shown.session_id)
+    buddy = latest_buddy_observation(shown.facilitator_id) if shown.kind is not BUDDY else None
+    return (
+        own if own is not None and can_see(viewer, own) else None,
+        buddy if buddy is not None and can_see(viewer, buddy) else None,
+    )
+
+
+def ratings_by_criterion(observation: Observation | None) -> dict[Criterion, ObservationRating]:
+    return {r.criterion: r for r in observation.ratings} if observation is not None else {}
+
+
+# --- Writing observations -----------------------------------------------------------------
+
+
+def start_or_get_draft(observer: User, facilitator: User, session: PracticeSession) -> Observation:
+    """The observer's draft of ``session`` for ``facilitator``. A new draft is only stored
+    when it is first saved (see :func:`save_observation`), so opening the page or a refused
+    first save leaves nothing behind."""
+    kind = may_observe(observer, facilitator, session)
+    if kind is None:
+        raise ObservationError(_("You cannot observe this facilitator's sessions."))
+    existing = own_observation(observer.id, facilitator.id, session.id, kind)
+    if existing is not None and not existing.is_recorded:
+        return existing
+    if existing is not None:
+        raise ObservationError(
+            _("You have already recorded an observation of this session. To change it, correct it.")
+        )
+    return Observation(
+        session=session,
+        facilitator=facilitator,
+        observer=observer,
+        session_id=session.id,
+        facilitator_id=facilitator.id,
+        observer_id=observer.id,
+        kind=kind,
+    )
+
+
+def self_assessment(facilitator: User, session: PracticeSession) -> Observation:
+    """The facilitator's self-assessment of ``session``, or a new one (stored when saved)."""
+    if not may_self_assess(facilitator, session):
+        raise ObservationError(_("You can only assess yourself on sessions you facilitate."))
+    existing = self_assessment_of(facilitator.id, session.id)
+    if existing is not None:
+        return existing
+    return Observation(
+        session=session,
+        facilitator=facilitator,
+        observer=facilitator,
+        session_id=session.id,
+        facilitator_id=facilitator.id,
+        observer_id=facilitator.id,
+        kind=SELF,
+    )
+
+
+def _check_access(observation: Observation, record: bool, by: User) -> None:
+    if observation.is_recorded:
+        raise ObservationError(_("This observation has been recorded, so it cannot be changed."))
+    if observation.observer_id != by.id:
+        raise ObservationError(_("Only the person observing can change this observation."))
+    if observation.kind is SELF:
+        if not may_self_assess(by, observation.session):
+            raise ObservationError(_("You can only assess yourself on sessions you facilitate."))
+        if record:
+            raise ObservationError(
+                _(
+                    "Your self-assessment is recorded when your supervisor records their "
+                    "observation of the session."
+                )
+            )
+        if self_assessment_locked(observation.facilitator_id, observation.session_id):
+            raise ObservationError(
+                _(
+                    "Your supervisor has recorded their observation of this session, so your "
+                    "self-assessment can no longer be changed."
+                )
+            )
+    elif not _may_observe_as(by, observation.facilitator_id, observation.session, observation.kind):
+        raise ObservationError(_("You can no longer observe this facilitator's sessions."))
+    if record and observation.session.starts_at > utcnow():
+        raise ObservationError(_("You can record the observation once the session has started."))
+
+
+def _check_values(
+    kind: ObservationKind, ratings: Ratings, summary: str | None, outcome, record: bool
+) -> tuple[dict[Criterion, tuple[Rating | None, str | None]], str | None]:
+    """The ratings and summary, tidied; every problem found at once."""
+    problems: list[tuple[str | None, str]] = []
+    clean = {}
+    for criterion in Criterion:
+        rating, comment = ratings.get(criterion, (None, None))
+        if rating is not None and not isinstance(rating, Rating):
+            raise ObservationError(_("Select a rating from the list"), rating_field(criterion))
+        comment = (comment or "").strip() or None
+        label = criterion.label
+        if comment and len(comment) > COMMENT_MAX:
+            problems.append(
+                (
+                    comment_field(criterion),
+                    _(
+                        "The comment on %(criterion)s must be 2,000 characters or fewer",
+                        criterion=label,
+                    ),
+                )
+            )
+        if rating is None and comment:
+            problems.append(
+                (
+                    rating_field(criterion),
+                    _(
+                        "Select a rating for %(criterion)s to keep your comment on it",
+                        criterion=label,
+                    ),
+                )
+            )
+        elif rating is None and record:
+            problems.append(
+                (rating_field(criterion), _("Select a rating for %(criterion)s", criterion=label))
+            )
+        clean[criterion] = (rating, comment)
+    summary = (summary or "").strip() or None
+    if summary and len(summary) > TEXT_MAX:
+        problems.append(("summary", _("The summary must be 5,000 characters or fewer")))
+    if kind is SUPERVISOR:
+        if outcome is not None and not isinstance(outcome, Outcome):
+            problems.append(("outcome", _("Select signed off or not yet")))
+        elif record and outcome is None:
+            problems.append(("outcome", _("Select the outcome: signed off or not yet")))
+    elif outcome is not None:
+        problems.append(
+            (None, _("Only a supervisor's observation has an outcome. This one is formative."))
+        )
+    if kind is SELF and summary is None and all(r is None for r, _c in clean.values()):
+        problems.append((None, _("Rate yourself on at least one criterion or write a summary")))
+    if problems:
+        raise ObservationError(problems[0][1], problems[0][0], problems)
+    return clean, summary
+
+
+def save_observation(
+    observation: Observation,
+    ratings: Ratings,
+    summary: str | None,
+    outcome: Outcome | None,
+    record: bool,
+    by: User,
+) -> Observation:
+    """Save a draft (it may be incomplete), or record it: every criterion rated and, for a
+    supervisor, an outcome. Recording is final; the facilitator is told, and a supervisor's
+    recording also records the facilitator's self-assessment of the session as it stands."""
+    _check_access(observation, record, by)
+    clean, summary = _check_values(observation.kind, ratings, summary, outcome, record)
+    if observation.id is None:
+        db.session.add(observation)
+    existing = {r.criterion: r for r in observation.ratings}
+    for criterion, (rating, comment) in clean.items():
+        row = existing.get(criterion)
+        if rating is None:
+            if row is not None:
+                observation.ratings.remove(row)
+        elif row is None:
+            observation.ratings.append(
+                ObservationRating(criterion=criterion, rating=rating, comment=comment)
+            )
+        else:
+            row.rating, row.comment = rating, comment
+    observation.summary = summary
+    observation.outcome = outcome
+    observation.updated_at = utcnow()
+    # Ratings go in first: the model refuses any rating written once recorded_at is stored.
+    db.session.flush()
+    if record:
+        observation.recorded_at = utcnow()
+        db.session.flush()
+        _recorded(observation, by)
+    return observation
+
+
+def _recorded(observation: Observation, by: User) -> None:
+    audit.record(
+        "observation.recorded",
+        observation,
+        actor=by,
+        kind=observation.kind,
+        session=observation.session_id,
+        facilitator=observation.facilitator_id,
+        outcome=observation.outcome,
+        corrects=observation.corrects_id,
+    )
+    if observation.outcome is Outcome.SIGNED_OFF:
+        audit.record(
+            "observation.signed_off",
+            observation,
+            actor=by,
+            session=observation.session_id,
+            facilitator=observation.facilitator_id,
+        )
+    if observation.corrects_id is not None:
+        audit.record(
+            "observation.corrected",
+            observation,
+            actor=by,
+            corrects=observation.corrects_id,
+            correction=observation.id,
+            reason=observation.correction_reason,
+        )
+    if observation.kind is SUPERVISOR:
+        _lock_self_assessment(observation, by)
+    if observation.kind is not SELF:
+        _tell_facilitator(observation, by)
+
+
+def _lock_self_assessment(supervisor_observation: Observation, by: User) -> None:
+    own = self_assessment_of(
+        supervisor_observation.facilitator_id, supervisor_observation.session_id
+    )
+    if own is None or own.is_recorded:
+        return
+    own.recorded_at = utcnow()
+    db.session.flush()
+    audit.record(
+        "observation.recorded",
+        own,
+        actor=by,
+        kind=SELF,
+        session=own.session_id,
+        facilitator=own.facilitator_id,
+        locked_by=supervisor_observation.id,
+    )
+
+
+def _tell_facilitator(observation: Observation, by: User) -> None:
+    session = observation.session
+
+    def day() -> str:
+        return format_datetime(session.starts_at, "EEEE d MMMM yyyy")
+
+    if observation.corrects_id is not None:
+        subject, message = (
+            lambda: _("An observation of your practice has been corrected"),
+            lambda: _(
+                "%(name)s has corrected the observation of your set session on %(day)s. The "
+                "correction replaces it.",
+                name=by.name,
+                day=day(),
+            ),
+        )
+    elif observation.kind is BUDDY:
+        subject, message = (
+            lambda: _("Your buddy has observed your practice"),
+            lambda: _(
+                "%(name)s has recorded their observation of your set session on %(day)s. It "
+                "is formative feedback, not a sign-off.",
+                name=by.name,
+                day=day(),
+            ),
+        )
+    elif observation.outcome is Outcome.SIGNED_OFF:
+        subject, message = (
+            lambda: _("Your observed practice has been signed off"),
+            lambda: _(
+                "%(name)s has recorded their observation of your set session on %(day)s and "
+                "signed it off.",
+                name=by.name,
+                day=day(),
+            ),
+        )
+    else:
+        subject, message = (
+            lambda: _("Your supervisor has recorded an observation of your practice"),
+            lambda: _(
+                "%(name)s has recorded their observation of your set session on %(day)s. It "
+                "is not signed off yet.",
+                name=by.name,
+                day=day(),
+            ),
+        )
+    tell(
+        observation.facilitator,
+        subject,
+        message,
+        absolute_url("supervision.show_observation", observation_id=observation.id),
+        lambda: _("Read the observation and add your reflection:"),
+    )
+
+
+def correct(observation: Observation, by: User, reason: str) -> Observation:
+    """Start a correction: a new draft of the same kind, session and facilitator, filled in
+    from ``observation`` and pointing at it. The original never changes. Asking again for
+    your own unfinished correction returns it."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ObservationError(_("Enter why the observation needs correcting"), "reason")
+    if len(reason) > REASON_MAX:
+        raise ObservationError(_("The reason must be 2,000 characters or fewer"), "reason")
+    if not observation.is_recorded:
+        raise ObservationError(_("This observation is still a draft: change it instead."))
+    existing = correction_of(observation.id)
+    if existing is not None and existing.is_recorded:
+        raise ObservationError(
+            _("This observation has already been corrected. You can correct the correction.")
+        )
+    if existing is not None and existing.observer_id != by.id:
+        raise ObservationError(
+            _(
+                "%(name)s has already started correcting this observation.",
+                name=existing.observer.name,
+            )
+        )
+    if not can_correct(by, observation):
+        raise ObservationError(
+            _("Only the observer or the facilitator's supervisor can correct this observation.")
+        )
+    if existing is not None:
+        existing.correction_reason = reason
+        db.session.flush()
+        return existing
+    draft = Observation(
+        session_id=observation.session_id,
+        facilitator_id=observation.facilitator_id,
+        observer_id=by.id,
+        kind=observation.kind,
+        outcome=observation.outcome,
+        summary=observation.summary,
+        corrects_id=observation.id,
+        correction_reason=reason,
+        ratings=[
+            ObservationRating(criterion=r.criterion, rating=r.rating, comment=r.comment)
+            for r in observation.ratings
+        ],
+    )
+    db.session.add(draft)
+    db.session.flush()
+    audit.record("observation.correction_started", draft, actor=by, corrects=observation.id)
+    return draft
+
+
+def save_reflection(observation: Observation, by: User, text: str) -> ObservationReflection:
+    """The facilitator's reflection on a recorded observation of them. It is theirs, so they
+    can change it."""
+    text = (text or "").strip()
+    if not text:
+        raise ObservationError(_("Enter your reflection"), "text")
+    if len(text) > TEXT_MAX:
+        raise ObservationError(_("Your reflection must be 5,000 characters or fewer"), "text")
+    if not can_reflect(by, observation):
+        raise ObservationError(
+            _(
+                "You can only reflect on a recorded observation of your own practice that "
+                "has not been corrected."
+            )
+        )
+    row = reflection(observation.id)
+    if row is None:
+        row = ObservationReflection(observation_id=observation.id, author_id=by.id, text=text)
+        db.session.add(row)
+    else:
+        row.text = text
+    db.session.flush()
+    audit.record("observation.reflection_saved", observation, actor=by)
+    return row
+
+
+# --- List pages -----------------------------------------------------------------------------
+
+
+def window(now: datetime | None = None) -> tuple[datetime, datetime]:
+    now = now or utcnow()
+    return now - PAST_WINDOW, now + FUTURE_WINDOW
+
+
+def _sessions_run_by(user_ids: list[int]) -> dict[int, list[PracticeSession]]:
+    """Each person's confirmed sets' sessions in the window, in date order (one query)."""
+    if not user_ids:
+        return {}
+    start, end = window()
+    rows = db.session.execute(
+        db.select(SetFacilitator.user_id, PracticeSession)
+        .join(PracticeSet, PracticeSet.id == SetFacilitator.set_id)
+        .join(PracticeSession, PracticeSession.set_id == PracticeSet.id)
+        .where(
+            SetFacilitator.user_id.in_(user_ids),
+            PracticeSet.status == SetStatus.CONFIRMED,
+            PracticeSession.starts_at >= start,
+            PracticeSession.starts_at <= end,
+        )
+        .options(joinedload(PracticeSession.set))
+        .order_by(PracticeSession.starts_at, PracticeSession.id)
+    ).all()
+    sessions: dict[int, list[PracticeSession]] = {}
+    for user_id, session in rows:
+        sessions.setdefault(user_id, []).append(session)
+    return sessions
+
+
+def _observations(*where) -> list[Observation]:
+    return list(
+        db.session.scalars(
+            db.select(Observation)
+            .join(Observation.session)
+            .where(*where)
+            .options(*_options())
+            .order_by(PracticeSession.starts_at.desc(), Observation.id.desc())
+        )
+    )
+
+
+def _superseded_ids(observations: list[Observation]) -> set[int]:
+    return {o.corrects_id for o in observations if o.is_recorded and o.corrects_id is not None}
+
+
+def _pick_own(observations: list[Observation]) -> dict[tuple[int, int], Observation]:
+    """(session id, facilitator id) -> the observer's draft, else their latest record."""
+    own: dict[tuple[int, int], Observation] = {}
+    for o in observations:
+        key = (o.session_id, o.facilitator_id)
+        held = own.get(key)
+        if held is None or (not o.is_recorded, o.id) > (not held.is_recorded, held.id):
+            own[key] = o
+    return own
+
+
+@dataclass
+class SessionLine:
+    session: PracticeSession
+    facilitator: User
+    own: Observation | None  # the viewer's observation of it, if any
+    observable: bool = True  # False for a supervisor's own sessions in their own group
+
+
+@dataclass
+class FacilitatorObservations:
+    facilitator: User
+    group: SupervisionGroup
+    sessions: list[SessionLine]
+    recorded: list[Observation]
+    superseded: set[int]
+    signed_off: int
+
+
+def supervisor_overview(user: User) -> list[FacilitatorObservations]:
+    """For each facilitator in the groups ``user`` runs: their sets' sessions in the window
+    and the observations of them recorded (with ``user``'s own drafts). Constant queries."""
+    groups = [g for g in supervision_queries.groups_run_by(user.id) if runs(user, g)]
+    people = [(m.user, g) for g in groups for m in g.current_members]
+    ids = [person.id for person, _group in people]
+    sessions = _sessions_run_by(ids)
+    found = (
+        _observations(
+            Observation.facilitator_id.in_(ids),
+            db.or_(Observation.recorded_at.is_not(None), Observation.observer_id == user.id),
+        )
+        if ids
+        else []
+    )
+    superseded = _superseded_ids(found)
+    mine = _pick_own([o for o in found if o.observer_id == user.id and o.kind is SUPERVISOR])
+    result = []
+    for person, group in people:
+        recorded = [o for o in found if o.facilitator_id == person.id and o.is_recorded]
+        lines = [
+            SessionLine(s, person, mine.get((s.id, person.id)), person.id != user.id)
+            for s in sessions.get(person.id, [])
+        ]
+        signed_off = sum(
+            1
+            for o in recorded
+            if o.kind is SUPERVISOR and o.outcome is Outcome.SIGNED_OFF and o.id not in superseded
+        )
+        result.append(
+            FacilitatorObservations(person, group, lines, recorded, superseded, signed_off)
+        )
+    return result
+
+
+@dataclass
+class SelfLine:
+    session: PracticeSession
+    assessment: Observation | None
+    locked: bool
+
+
+@dataclass
+class MyObservations:
+    observed: list[Observation]  # recorded supervisor and buddy observations of me
+    superseded: set[int]
+    reflected: set[int]  # observation ids I have reflected on
+    self_lines: list[SelfLine]
+    buddy_lines: list[SessionLine] = field(default_factory=list)
+    buddy_recorded: list[Observation] = field(default_factory=list)  # mine, of my buddies
+
+
+def facilitator_overview(user: User) -> MyObservations:
+    """A facilitator's page: observations of them, their self-assessments against their
+    sessions, and their buddies' sessions they may observe. Constant queries."""
+    about_me = _observations(
+        Observation.facilitator_id == user.id,
+        db.or_(Observation.recorded_at.is_not(None), Observation.observer_id == user.id),
+    )
+    observed = [o for o in about_me if o.kind is not SELF and o.is_recorded]
+    own_self = {o.session_id: o for o in about_me if o.kind is SELF}
+    locked = {o.session_id for o in observed if o.kind is SUPERVISOR}
+    reflected = set(
+        db.session.scalars(
+            db.select(ObservationReflection.observation_id).where(
+                ObservationReflection.author_id == user.id
+            )
+        )
+    )
+    sessions = {s.id: s for s in _sessions_run_by([user.id]).get(user.id, [])}
+    for o in own_self.values():
+        sessions.setdefault(o.session_id, o.session)
+    self_lines = [
+        SelfLine(s, own_self.get(s.id), s.id in locked)
+        for s in sorted(sessions.values(), key=lambda s: (s.starts_at, s.id))
+    ]
+
+    buddies: dict[int, User] = {}
+    for group in buddy_queries.current_groups_of(user.id):
+        for other in group.others(user.id):
+            buddies.setdefault(other.id, other)
+    by_buddy = _sessions_run_by(list(buddies))
+    written = _observations(Observation.observer_id == user.id, Observation.kind == BUDDY)
+    mine = _pick_own(written)
+    buddy_lines = [
+        SessionLine(s, buddies[buddy_id], mine.get((s.id, buddy_id)))
+        for buddy_id, lines in by_buddy.items()
+        for s in lines
+    ]
+    buddy_lines.sort(key=lambda line: (line.session.starts_at, line.facilitator.name))
+    return MyObservations(
+        observed=observed,
+        superseded=_superseded_ids(about_me) | _superseded_ids(written),
+        reflected=reflected,
+        self_lines=self_lines,
+        buddy_lines=buddy_lines,
+        buddy_recorded=[o for o in written if o.is_recorded],
+    )
+
+
+def _in_intake(intake_id: int | None):
+    if intake_id is None:
+        return db.true()
+    return Observation.session_id.in_(
+        db.select(PracticeSession.id)
+        .join(PracticeSet, PracticeSet.id == PracticeSession.set_id)
+        .where(PracticeSet.intake_id == intake_id)
+    )
+
+
+def lead_page(intake_id: int | None, page: int):
+    """Recorded observations, newest first, one page of them (Flask-SQLAlchemy Pagination)."""
+    query = (
+        db.select(Observation)
+        .where(Observation.recorded_at.is_not(None), _in_intake(intake_id))
+        .options(*_options())
+        .order_by(Observation.recorded_at.desc(), Observation.id.desc())
+    )
+    return db.paginate(query, page=page, per_page=PAGE_SIZE, error_out=False)
+
+
+def superseded_among(observation_ids: list[int]) -> set[int]:
+    if not observation_ids:
+        return set()
+    return set(
+        db.session.scalars(
+            db.select(Observation.corrects_id).where(
+                Observation.corrects_id.in_(observation_ids), Observation.recorded_at.is_not(None)
+            )
+        )
+    )
+
+
+def outcome_counts(intake_id: int | None) -> dict[str, int]:
+    """Current records (a corrected one counts through its correction): supervisors' by
+    outcome, buddies' and self-assessments."""
+    rows = db.session.execute(
+        db.select(Observation.kind, Observation.outcome, db.func.count(Observation.id))
+        .where(Observation.recorded_at.is_not(None), _not_superseded(), _in_intake(intake_id))
+        .group_by(Observation.kind, Observation.outcome)
+    ).all()
+    counts = {"signed_off": 0, "not_yet": 0, "buddy": 0, "self": 0}
+    for kind, outcome, n in rows:
+        key = outcome.value if kind is SUPERVISOR and outcome is not None else kind.value
+        counts[key] = counts.get(key, 0) + n
+    return counts
