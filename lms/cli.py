@@ -32,6 +32,13 @@ def seed_demo_command() -> None:
         "bethan.morgan@example.org. supervisor@example.org runs Group A; "
         "supervisor2@example.org has no group yet."
     )
+    click.echo(
+        "Observed practice: trainee@example.org is in Set 1 (GMTS 2026 cohort A), run by "
+        "facilitator@example.org and dev.sharma@example.org, with three sessions held and "
+        "three to come; Set 2 (kwame.asante@example.org and bethan.morgan@example.org) has "
+        "only booked sessions. Fifteen more GMTS trainees, such as "
+        "chloe.adebayo@example.org (same password); five are in no set yet."
+    )
 
 
 @click.command("create-admin")
@@ -87,10 +94,12 @@ def send_reminders_command() -> None:
 def register_commands(app: Flask) -> None:
     from lms.buddy.cli import buddy
     from lms.curriculum.cli import content
+    from lms.practice.cli import practice
 
     app.cli.add_command(seed)
     app.cli.add_command(buddy)
     app.cli.add_command(content)
+    app.cli.add_command(practice)
     app.cli.add_command(create_admin_command)
     app.cli.add_command(worker_command)
     app.cli.add_command(send_reminders_command)

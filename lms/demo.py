@@ -98,6 +98,7 @@ def seed_demo() -> list[DemoAccount]:
     from lms.applications.demo_data import seed_applications
     from lms.buddy.demo_data import seed_buddies
     from lms.curriculum.demo_data import seed_curriculum
+    from lms.practice.demo_data import seed_practice
     from lms.supervision.demo_data import seed_cohort, seed_supervision
 
     running = intakes["Running demo intake"]
@@ -106,6 +107,7 @@ def seed_demo() -> list[DemoAccount]:
     people = seed_cohort(running, organisations)
     seed_supervision(running, people)
     seed_buddies(running, people)
+    seed_practice(running, organisations, people)
     return DEMO_ACCOUNTS
 
 

@@ -332,13 +332,6 @@ def _check_row(
         if column is not None:
             values[column.key] = cell.strip()
     reasons: list[str] = []
-    if any(cell.strip() for cell in record[len(columns) :]):
-        reasons.append(
-            _(
-                "This row has more values than there are columns. If a value has a comma in "
-                "it, put the value in double quotes."
-            )
-        )
 
     name = _tidy(values["name"])
     if not name:
@@ -418,6 +411,17 @@ def _check_row(
 
     if email is not None and email not in seen:
         seen[email] = number
+    # More cells than columns: usually a comma inside an unquoted value, which shifts the
+    # rest of the row along. (Blank extra cells alone are harmless padding.)
+    extra = record[len(columns) :]
+    if any(cell.strip() for cell in extra) or (extra and reasons):
+        reasons.insert(
+            0,
+            _(
+                "This row has more values than there are columns. If a value has a comma in "
+                "it, put the value in double quotes."
+            ),
+        )
     if reasons:
         check.rejected.append(
             RejectedRow(row=number, name=name, email=values["email"], reasons=tuple(reasons))

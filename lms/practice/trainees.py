@@ -223,11 +223,6 @@ def _report(check: ImportCheck, import_: TraineeImport | None) -> ImportReport:
     rejected = list(check.rejected)
     new_organisations: dict[str, tuple[str, Region]] = {}
     for row in rows:
-        org_id = exact.get(row.organisation, folded.get(row.organisation.casefold()))
-        if org_id is None:
-            new_organisations.setdefault(
-                row.organisation.casefold(), (row.organisation, row.region)
-            )
         user = users.get(row.email)
         if user is not None and not user.is_active:
             rejected.append(
@@ -244,6 +239,11 @@ def _report(check: ImportCheck, import_: TraineeImport | None) -> ImportReport:
                 )
             )
             continue
+        org_id = exact.get(row.organisation, folded.get(row.organisation.casefold()))
+        if org_id is None:
+            new_organisations.setdefault(
+                row.organisation.casefold(), (row.organisation, row.region)
+            )
         planned.append(_plan(row, user, profiles, org_id))
     rejected.sort(key=lambda r: r.row)
     return ImportReport(

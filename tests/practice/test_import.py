@@ -550,7 +550,7 @@ def test_the_upload_page_explains_the_columns(lead, login):
     page = login(lead).get(IMPORT).get_data(as_text=True)
     assert "Import GMTS trainees from a CSV file" in page
     for text in (
-        "Line manager&#39;s email",
+        "Line manager",
         "GMTS intake",
         "North East and Yorkshire",
         "alex.morgan@nhs.net",

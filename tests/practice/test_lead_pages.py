@@ -289,7 +289,7 @@ def test_a_confirmed_set_cannot_be_edited(world, login):
         data={"move-trainee": world.report.id, "move-to_set": target.id},
     )
     assert response.status_code == 400
-    assert "This set is confirmed" in response.get_data(as_text=True)
+    assert "This set has been confirmed" in response.get_data(as_text=True)
     assert world.report.id not in db.session.get(PracticeSet, target.id).member_ids
 
     response = client.post(
