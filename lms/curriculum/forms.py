@@ -182,13 +182,16 @@ def register_field_name(user_id: int) -> str:
     return f"person_{user_id}"
 
 
-def register_form(people, register: dict) -> FlaskForm:
-    """One set of radios per facilitator: present, apologies or absent."""
+def register_form(
+    people, register: dict, labels: dict = ATTENDANCE_STATUS_LABELS, prefix: str = ""
+) -> FlaskForm:
+    """One set of radios per person, one per status in ``labels`` (by default present,
+    apologies or absent); ``register`` holds each person's recorded status by their id."""
 
     class RegisterForm(FlaskForm):
         pass
 
-    options = choices((s.value, label) for s, label in ATTENDANCE_STATUS_LABELS.items())
+    options = choices((s.value, label) for s, label in labels.items())
     for person in people:
         status = register.get(person.id)
         setattr(
@@ -201,7 +204,7 @@ def register_form(people, register: dict) -> FlaskForm:
                 validators=[Optional()],
             ),
         )
-    return RegisterForm()
+    return RegisterForm(prefix=prefix)
 
 
 def statuses_from(form: FlaskForm, people) -> dict[int, AttendanceStatus]:

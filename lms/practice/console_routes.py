@@ -16,6 +16,7 @@ from flask_login import current_user
 
 from lms.access import require, role_required
 from lms.accounts.models import Role
+from lms.curriculum.forms import register_field_name
 from lms.db_types import utcnow
 from lms.extensions import db
 from lms.forms import EmptyForm, choices
@@ -27,7 +28,6 @@ from lms.practice.forms import (
     follow_through_field,
     follow_through_form,
     presentation_form,
-    register_field,
     register_form,
 )
 from lms.practice.models import (
@@ -72,11 +72,18 @@ def _saved(session: PracticeSession, message: str, anchor: str, **extra):
     return redirect(_console_url(session, anchor))
 
 
-def _failed(session: PracticeSession, forms: dict, message: str, field: str | None = None):
-    """Show the console again with the error and everything that was typed."""
+def _failed(
+    session: PracticeSession,
+    forms: dict,
+    message: str,
+    field: str | None = None,
+    anchor: str | None = None,
+):
+    """Show the console again with the error and everything that was typed; the error
+    summary links to ``anchor``, the part of the page with the problem."""
     if _wants_json():
         return jsonify(ok=False, errors=[message], field=field), 400
-    return _render(session, forms=forms, error=(message, field)), 400
+    return _render(session, forms=forms, error=(message, anchor or field)), 400
 
 
 def _form_errors(form) -> str:
@@ -125,7 +132,7 @@ def _render(session: PracticeSession, forms: dict | None = None, error=None):
         stage_hints=STAGE_HINTS,
         empty=EmptyForm(),
         register_form=form,
-        register_field=register_field,
+        register_field=register_field_name,
         register=register,
         items=items,
         follow_form=follow,
@@ -191,11 +198,11 @@ def save_register(session_id: int):
     members = session.set.members
     form = register_form(members, queries.register(session.id))
     if not form.validate_on_submit():
-        return _failed(session, {"register": form}, _form_errors(form))
+        return _failed(session, {"register": form}, _form_errors(form), anchor="register")
     statuses = {
-        m.user_id: PracticeAttendanceStatus(form[register_field(m.user_id)].data)
+        m.user_id: PracticeAttendanceStatus(form[register_field_name(m.user_id)].data)
         for m in members
-        if form[register_field(m.user_id)].data
+        if form[register_field_name(m.user_id)].data
     }
     try:
         services.record_register(session, statuses, current_user)
@@ -213,11 +220,13 @@ def add_presenter(session_id: int):
         [("", "")] + [(str(m.user_id), m.user.name) for m in session.set.members]
     )
     if not form.validate_on_submit():
-        return _failed(session, {"presenter": form}, _form_errors(form), "presenter")
+        return _failed(
+            session, {"presenter": form}, _form_errors(form), "presenter", anchor="presenters"
+        )
     try:
         services.add_presenter(session, int(form.presenter.data), current_user)
     except PracticeError as exc:
-        return _failed(session, {"presenter": form}, exc.message, "presenter")
+        return _failed(session, {"presenter": form}, exc.message, "presenter", "presenters")
     if _wants_json():
         return jsonify(ok=True, reload=True)
     flash(_("Presenter added"))
@@ -225,11 +234,12 @@ def add_presenter(session_id: int):
 
 
 def _presentation(presentation_id: int) -> Presentation:
-    presentation = db.session.get(Presentation, presentation_id)
-    if presentation is None:
+    # Check who is asking before the row is read: it holds the confidential challenge.
+    session_id = queries.presentation_session_id(presentation_id)
+    if session_id is None:
         abort(404)
-    _run(presentation.session_id)
-    return presentation
+    _run(session_id)
+    return db.session.get(Presentation, presentation_id)
 
 
 @bp.route("/practice/presentations/<int:presentation_id>", methods=["POST"])
@@ -240,7 +250,9 @@ def save_presentation(presentation_id: int):
     form = presentation_form(presentation, queries.actions_of(presentation.id))
     key = ("presentation", presentation.id)
     if not form.validate_on_submit():
-        return _failed(session, {key: form}, _form_errors(form))
+        return _failed(
+            session, {key: form}, _form_errors(form), anchor=f"presentation-{presentation.id}"
+        )
     drafts = [
         ActionDraft(
             text=form[f"action_{n}_text"].data or "",
@@ -258,7 +270,9 @@ def save_presentation(presentation_id: int):
             current_user,
         )
     except PracticeError as exc:
-        return _failed(session, {key: form}, exc.message, exc.field)
+        return _failed(
+            session, {key: form}, exc.message, exc.field, f"presentation-{presentation.id}"
+        )
     return _saved(
         session,
         _("Saved for %(name)s", name=presentation.presenter.name),
@@ -290,7 +304,7 @@ def save_follow_through(session_id: int):
     items = queries.report_back(session)
     form = follow_through_form(items)
     if not form.validate_on_submit():
-        return _failed(session, {"follow": form}, _form_errors(form))
+        return _failed(session, {"follow": form}, _form_errors(form), anchor="report-back")
     entries = {}
     for item in items:
         name = follow_through_field(item.action.id)
@@ -306,11 +320,12 @@ def save_follow_through(session_id: int):
                     "Select what became of %(name)s's action before adding a note",
                     name=item.action.owner.name,
                 ),
+                anchor="report-back",
             )
     try:
         services.record_follow_through(session, entries, current_user)
     except PracticeError as exc:
-        return _failed(session, {"follow": form}, exc.message)
+        return _failed(session, {"follow": form}, exc.message, anchor="report-back")
     return _saved(session, _("Report-back saved"), "report-back")
 
 
@@ -324,8 +339,13 @@ def close_session(session_id: int):
         services.close_session(session, current_user)
     except PracticeError as exc:
         return _failed(session, {}, exc.message, exc.field)
-    flash(_("Session ended. Write your reflective log while it is fresh."))
-    return redirect(url_for("practice.session_log", session_id=session.id))
+    message = _("Session ended. Write your reflective log while it is fresh.")
+    log_url = url_for("practice.session_log", session_id=session.id)
+    if _wants_json():
+        # Like every other console endpoint: a fetch gets JSON, never an HTML redirect.
+        return jsonify(ok=True, message=message, redirect=log_url)
+    flash(message)
+    return redirect(log_url)
 
 
 @bp.route("/practice/sessions/<int:session_id>/console/reopen", methods=["POST"])

@@ -16,6 +16,7 @@ from wtforms import (
 from wtforms.validators import URL, DataRequired, InputRequired, Length, Optional
 
 from lms.curriculum.forms import TimeField
+from lms.curriculum.forms import register_form as curriculum_register_form
 from lms.forms import DateInputField, choices, https_only
 from lms.practice import holidays
 from lms.practice.models import (
@@ -41,7 +42,7 @@ class ScheduleForm(FlaskForm):
     )
     count = RadioField(
         _l("How many sessions?"),
-        choices=[("4", "4"), ("5", "5"), ("6", "6")],
+        choices=choices((n, n) for n in ("4", "5", "6")),
         default="6",
         validators=[InputRequired(message=_l("Select how many sessions"))],
     )
@@ -163,30 +164,11 @@ class PresenterForm(FlaskForm):
     )
 
 
-def register_field(user_id: int) -> str:
-    return f"person_{user_id}"
-
-
 def register_form(members, register: dict) -> FlaskForm:
     """One set of radios per member: present, late, apologies or absent."""
-
-    class RegisterForm(FlaskForm):
-        pass
-
-    options = choices((s.value, label) for s, label in PRACTICE_ATTENDANCE_LABELS.items())
-    for member in members:
-        status = register.get(member.user_id)
-        setattr(
-            RegisterForm,
-            register_field(member.user_id),
-            RadioField(
-                member.user.name,
-                choices=options,
-                default=status.value if status else None,
-                validators=[Optional()],
-            ),
-        )
-    return RegisterForm(prefix="register")
+    return curriculum_register_form(
+        [m.user for m in members], register, PRACTICE_ATTENDANCE_LABELS, prefix="register"
+    )
 
 
 def presentation_form(presentation, actions) -> FlaskForm:
