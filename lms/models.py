@@ -54,8 +54,8 @@ from lms.supervision.models import (
 
 __all__ = [
     "Action",
-    "AllocationRun",
     "ActivityProgress",
+    "AllocationRun",
     "Application",
     "ApplicationEvent",
     "AuditEvent",
