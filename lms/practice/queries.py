@@ -13,6 +13,8 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from sqlalchemy.orm.attributes import set_committed_value
+
 from lms.accounts.models import User
 from lms.db_types import utcnow
 from lms.extensions import db
@@ -62,7 +64,10 @@ def session(session_id: int) -> PracticeSession | None:
         .options(db.selectinload(PracticeSession.attendance))
     )
     if found is not None:
-        practice_set(found.set_id)  # load the set with its people in a fixed number of queries
+        # Load the set with its people in a fixed number of queries and keep it on the
+        # session: a result nobody holds drops out of the identity map, and ``session.set``
+        # would then load it again without its people (one query per member).
+        set_committed_value(found, "set", practice_set(found.set_id))
     return found
 
 
@@ -213,6 +218,14 @@ def presenters(session_id: int) -> list[tuple[int, int]]:
             .where(Presentation.session_id == session_id)
             .order_by(Presentation.position, Presentation.id)
         ).all()
+    )
+
+
+def presentation_session_id(presentation_id: int) -> int | None:
+    """The session a presentation belongs to, without reading the presentation (its
+    challenge is confidential), so access can be checked first."""
+    return db.session.scalar(
+        db.select(Presentation.session_id).where(Presentation.id == presentation_id)
     )
 
 

@@ -28,6 +28,11 @@ def load_set(set_id: int) -> PracticeSet:
     practice_set = queries.practice_set(set_id)
     if practice_set is None:
         abort(404)
+    return check_set(practice_set)
+
+
+def check_set(practice_set: PracticeSet) -> PracticeSet:
+    """Refuse (404) anyone who may not see the set at all."""
     require(
         permissions.can_see_set(current_user, practice_set),
         hide=True,
@@ -48,7 +53,7 @@ def load_session(session_id: int) -> PracticeSession:
     session = queries.session(session_id)
     if session is None:
         abort(404)
-    load_set(session.set_id)
+    check_set(session.set)  # loaded with the session, with its people
     return session
 
 
