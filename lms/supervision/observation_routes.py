@@ -14,6 +14,7 @@ from lms.applications.queries import intakes_newest_first
 from lms.extensions import db
 from lms.forms import add_error, choices
 from lms.supervision import bp
+from lms.supervision import observation_queries as obs_queries
 from lms.supervision import observations as obs
 from lms.supervision.models import CRITERION_LABELS, Observation, ObservationKind
 from lms.supervision.observation_forms import (
@@ -73,7 +74,7 @@ def _list_for(observation: Observation) -> str:
 def observations():
     return render_template(
         "supervision/observation_overview.html",
-        people=obs.supervisor_overview(current_user),
+        people=obs_queries.supervisor_overview(current_user),
     )
 
 
@@ -81,7 +82,7 @@ def observations():
 @role_required(Role.FACILITATOR)
 def my_observations():
     return render_template(
-        "supervision/observation_mine.html", mine=obs.facilitator_overview(current_user)
+        "supervision/observation_mine.html", mine=obs_queries.facilitator_overview(current_user)
     )
 
 
@@ -296,12 +297,12 @@ def lead_observations():
     intakes = intakes_newest_first()
     form.intake.choices = choices([("", _("All intakes")), *((str(i.id), i.name) for i in intakes)])
     intake_id = int(form.intake.data) if form.validate() and form.intake.data else None
-    page = obs.lead_page(intake_id, _page())
+    page = obs_queries.lead_page(intake_id, _page())
     return render_template(
         "supervision/observation_lead.html",
         form=form,
         page=page,
-        superseded=obs.superseded_among([o.id for o in page.items]),
-        counts=obs.outcome_counts(intake_id),
+        superseded=obs_queries.superseded_among([o.id for o in page.items]),
+        counts=obs_queries.outcome_counts(intake_id),
         args={"intake": str(intake_id)} if intake_id else {},
     )

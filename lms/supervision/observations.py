@@ -20,8 +20,6 @@ reflections, and the read helpers the observation pages share.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
-from datetime import datetime, timedelta
 
 from flask_babel import format_datetime
 from flask_babel import gettext as _
@@ -29,13 +27,11 @@ from sqlalchemy.orm import aliased, joinedload, selectinload
 
 from lms import audit
 from lms.accounts.models import Role, User
-from lms.buddy import queries as buddy_queries
 from lms.buddy.models import BuddyGroup, BuddyMember, BuddyStatus
 from lms.db_types import utcnow
 from lms.extensions import db
 from lms.notifications.services import absolute_url, tell
 from lms.practice.models import PracticeSession, PracticeSet, SetFacilitator, SetStatus
-from lms.supervision import queries as supervision_queries
 from lms.supervision.models import (
     Criterion,
     GroupMembership,
@@ -52,9 +48,6 @@ from lms.supervision.services import TEXT_MAX, SupervisionError
 
 COMMENT_MAX = 2_000  # the messages say "2,000": change them with it
 REASON_MAX = 2_000
-PAST_WINDOW = timedelta(weeks=8)  # sessions the list pages offer to observe
-FUTURE_WINDOW = timedelta(weeks=4)
-PAGE_SIZE = 50
 
 SUPERVISOR, BUDDY, SELF = ObservationKind.SUPERVISOR, ObservationKind.BUDDY, ObservationKind.SELF
 
@@ -207,7 +200,7 @@ def can_reflect(user: User, observation: Observation) -> bool:
 # --- Single records ---------------------------------------------------------------------
 
 
-def _options():
+def load_options():
     return (
         joinedload(Observation.session).joinedload(PracticeSession.set),
         joinedload(Observation.observer).lazyload(User.role_grants),
@@ -220,7 +213,7 @@ def observation(observation_id: int) -> Observation | None:
         db.select(Observation)
         .where(Observation.id == observation_id)
         .options(
-            *_options(),
+            *load_options(),
             selectinload(Observation.ratings),
             joinedload(Observation.corrects)
             .joinedload(Observation.observer)
@@ -240,7 +233,9 @@ def practice_session(session_id: int) -> PracticeSession | None:
 def correction_of(observation_id: int) -> Observation | None:
     """The record that corrects this one (a draft or recorded), if any."""
     return db.session.scalar(
-        db.select(Observation).where(Observation.corrects_id == observation_id).options(*_options())
+        db.select(Observation)
+        .where(Observation.corrects_id == observation_id)
+        .options(*load_options())
     )
 
 
@@ -256,7 +251,7 @@ def is_superseded(observation_id: int) -> bool:
     )
 
 
-def _not_superseded():
+def not_superseded():
     later = aliased(Observation)
     return ~(
         db.select(later.id)
@@ -329,9 +324,9 @@ def latest_buddy_observation(facilitator_id: int) -> Observation | None:
             Observation.facilitator_id == facilitator_id,
             Observation.kind == BUDDY,
             Observation.recorded_at.is_not(None),
-            _not_superseded(),
+            not_superseded(),
         )
-        .options(*_options(), selectinload(Observation.ratings))
+        .options(*load_options(), selectinload(Observation.ratings))
         .order_by(PracticeSession.starts_at.desc(), Observation.recorded_at.desc())
         .limit(1)
     )
@@ -707,228 +702,3 @@ def save_reflection(observation: Observation, by: User, text: str) -> Observatio
     db.session.flush()
     audit.record("observation.reflection_saved", observation, actor=by)
     return row
-
-
-# --- List pages -----------------------------------------------------------------------------
-
-
-def window(now: datetime | None = None) -> tuple[datetime, datetime]:
-    now = now or utcnow()
-    return now - PAST_WINDOW, now + FUTURE_WINDOW
-
-
-def _sessions_run_by(user_ids: list[int]) -> dict[int, list[PracticeSession]]:
-    """Each person's confirmed sets' sessions in the window, in date order (one query)."""
-    if not user_ids:
-        return {}
-    start, end = window()
-    rows = db.session.execute(
-        db.select(SetFacilitator.user_id, PracticeSession)
-        .join(PracticeSet, PracticeSet.id == SetFacilitator.set_id)
-        .join(PracticeSession, PracticeSession.set_id == PracticeSet.id)
-        .where(
-            SetFacilitator.user_id.in_(user_ids),
-            PracticeSet.status == SetStatus.CONFIRMED,
-            PracticeSession.starts_at >= start,
-            PracticeSession.starts_at <= end,
-        )
-        .options(joinedload(PracticeSession.set))
-        .order_by(PracticeSession.starts_at, PracticeSession.id)
-    ).all()
-    sessions: dict[int, list[PracticeSession]] = {}
-    for user_id, session in rows:
-        sessions.setdefault(user_id, []).append(session)
-    return sessions
-
-
-def _observations(*where) -> list[Observation]:
-    return list(
-        db.session.scalars(
-            db.select(Observation)
-            .join(Observation.session)
-            .where(*where)
-            .options(*_options())
-            .order_by(PracticeSession.starts_at.desc(), Observation.id.desc())
-        )
-    )
-
-
-def _superseded_ids(observations: list[Observation]) -> set[int]:
-    return {o.corrects_id for o in observations if o.is_recorded and o.corrects_id is not None}
-
-
-def _pick_own(observations: list[Observation]) -> dict[tuple[int, int], Observation]:
-    """(session id, facilitator id) -> the observer's draft, else their latest record."""
-    own: dict[tuple[int, int], Observation] = {}
-    for o in observations:
-        key = (o.session_id, o.facilitator_id)
-        held = own.get(key)
-        if held is None or (not o.is_recorded, o.id) > (not held.is_recorded, held.id):
-            own[key] = o
-    return own
-
-
-@dataclass
-class SessionLine:
-    session: PracticeSession
-    facilitator: User
-    own: Observation | None  # the viewer's observation of it, if any
-    observable: bool = True  # False for a supervisor's own sessions in their own group
-
-
-@dataclass
-class FacilitatorObservations:
-    facilitator: User
-    group: SupervisionGroup
-    sessions: list[SessionLine]
-    recorded: list[Observation]
-    superseded: set[int]
-    signed_off: int
-
-
-def supervisor_overview(user: User) -> list[FacilitatorObservations]:
-    """For each facilitator in the groups ``user`` runs: their sets' sessions in the window
-    and the observations of them recorded (with ``user``'s own drafts). Constant queries."""
-    groups = [g for g in supervision_queries.groups_run_by(user.id) if runs(user, g)]
-    people = [(m.user, g) for g in groups for m in g.current_members]
-    ids = [person.id for person, _group in people]
-    sessions = _sessions_run_by(ids)
-    found = (
-        _observations(
-            Observation.facilitator_id.in_(ids),
-            db.or_(Observation.recorded_at.is_not(None), Observation.observer_id == user.id),
-        )
-        if ids
-        else []
-    )
-    superseded = _superseded_ids(found)
-    mine = _pick_own([o for o in found if o.observer_id == user.id and o.kind is SUPERVISOR])
-    result = []
-    for person, group in people:
-        recorded = [o for o in found if o.facilitator_id == person.id and o.is_recorded]
-        lines = [
-            SessionLine(s, person, mine.get((s.id, person.id)), person.id != user.id)
-            for s in sessions.get(person.id, [])
-        ]
-        signed_off = sum(
-            1
-            for o in recorded
-            if o.kind is SUPERVISOR and o.outcome is Outcome.SIGNED_OFF and o.id not in superseded
-        )
-        result.append(
-            FacilitatorObservations(person, group, lines, recorded, superseded, signed_off)
-        )
-    return result
-
-
-@dataclass
-class SelfLine:
-    session: PracticeSession
-    assessment: Observation | None
-    locked: bool
-
-
-@dataclass
-class MyObservations:
-    observed: list[Observation]  # recorded supervisor and buddy observations of me
-    superseded: set[int]
-    reflected: set[int]  # observation ids I have reflected on
-    self_lines: list[SelfLine]
-    buddy_lines: list[SessionLine] = field(default_factory=list)
-    buddy_recorded: list[Observation] = field(default_factory=list)  # mine, of my buddies
-
-
-def facilitator_overview(user: User) -> MyObservations:
-    """A facilitator's page: observations of them, their self-assessments against their
-    sessions, and their buddies' sessions they may observe. Constant queries."""
-    about_me = _observations(
-        Observation.facilitator_id == user.id,
-        db.or_(Observation.recorded_at.is_not(None), Observation.observer_id == user.id),
-    )
-    observed = [o for o in about_me if o.kind is not SELF and o.is_recorded]
-    own_self = {o.session_id: o for o in about_me if o.kind is SELF}
-    locked = {o.session_id for o in observed if o.kind is SUPERVISOR}
-    reflected = set(
-        db.session.scalars(
-            db.select(ObservationReflection.observation_id).where(
-                ObservationReflection.author_id == user.id
-            )
-        )
-    )
-    sessions = {s.id: s for s in _sessions_run_by([user.id]).get(user.id, [])}
-    for o in own_self.values():
-        sessions.setdefault(o.session_id, o.session)
-    self_lines = [
-        SelfLine(s, own_self.get(s.id), s.id in locked)
-        for s in sorted(sessions.values(), key=lambda s: (s.starts_at, s.id))
-    ]
-
-    buddies: dict[int, User] = {}
-    for group in buddy_queries.current_groups_of(user.id):
-        for other in group.others(user.id):
-            buddies.setdefault(other.id, other)
-    by_buddy = _sessions_run_by(list(buddies))
-    written = _observations(Observation.observer_id == user.id, Observation.kind == BUDDY)
-    mine = _pick_own(written)
-    buddy_lines = [
-        SessionLine(s, buddies[buddy_id], mine.get((s.id, buddy_id)))
-        for buddy_id, lines in by_buddy.items()
-        for s in lines
-    ]
-    buddy_lines.sort(key=lambda line: (line.session.starts_at, line.facilitator.name))
-    return MyObservations(
-        observed=observed,
-        superseded=_superseded_ids(about_me) | _superseded_ids(written),
-        reflected=reflected,
-        self_lines=self_lines,
-        buddy_lines=buddy_lines,
-        buddy_recorded=[o for o in written if o.is_recorded],
-    )
-
-
-def _in_intake(intake_id: int | None):
-    if intake_id is None:
-        return db.true()
-    return Observation.session_id.in_(
-        db.select(PracticeSession.id)
-        .join(PracticeSet, PracticeSet.id == PracticeSession.set_id)
-        .where(PracticeSet.intake_id == intake_id)
-    )
-
-
-def lead_page(intake_id: int | None, page: int):
-    """Recorded observations, newest first, one page of them (Flask-SQLAlchemy Pagination)."""
-    query = (
-        db.select(Observation)
-        .where(Observation.recorded_at.is_not(None), _in_intake(intake_id))
-        .options(*_options())
-        .order_by(Observation.recorded_at.desc(), Observation.id.desc())
-    )
-    return db.paginate(query, page=page, per_page=PAGE_SIZE, error_out=False)
-
-
-def superseded_among(observation_ids: list[int]) -> set[int]:
-    if not observation_ids:
-        return set()
-    return set(
-        db.session.scalars(
-            db.select(Observation.corrects_id).where(
-                Observation.corrects_id.in_(observation_ids), Observation.recorded_at.is_not(None)
-            )
-        )
-    )
-
-
-def outcome_counts(intake_id: int | None) -> dict[str, int]:
-    """Current records (a corrected one counts through its correction): supervisors' by
-    outcome, buddies' and self-assessments."""
-    rows = db.session.execute(
-        db.select(Observation.kind, Observation.outcome, db.func.count(Observation.id))
-        .where(Observation.recorded_at.is_not(None), _not_superseded(), _in_intake(intake_id))
-        .group_by(Observation.kind, Observation.outcome)
-    ).all()
-    counts = {"signed_off": 0, "not_yet": 0, "buddy": 0, "self": 0}
-    for kind, outcome, n in rows:
-        key = outcome.value if kind is SUPERVISOR and outcome is not None else kind.value
-        counts[key] = counts.get(key, 0) + n
-    return counts
