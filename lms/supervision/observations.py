@@ -420,7 +420,9 @@ def _check_access(observation: Observation, record: bool, by: User) -> None:
             )
     elif not _may_observe_as(by, observation.facilitator_id, observation.session, observation.kind):
         raise ObservationError(_("You can no longer observe this facilitator's sessions."))
-    if record and observation.session.starts_at > utcnow():
+    # Started means started at the console too (it may start early), as for its register.
+    session = observation.session
+    if record and session.started_at is None and session.starts_at > utcnow():
         raise ObservationError(_("You can record the observation once the session has started."))
 
 

@@ -43,6 +43,8 @@ function status (form, text, problem) {
 
 async function send (form) {
   const body = new FormData(form)
+  // What was waiting in this browser when this save left: anything typed after it is kept.
+  const pending = localStorage.getItem(key(form))
   form.dataset.sending = 'true'
   try {
     const response = await fetch(form.getAttribute('action'), {
@@ -53,8 +55,12 @@ async function send (form) {
     })
     const data = await response.json()
     if (data.ok) {
-      localStorage.removeItem(key(form))
-      status(form, form.dataset.savedText.replace('%(time)s', data.saved_at))
+      // Changed while this save was on its way: keep the change here (and "Saving…")
+      // until the save already timed for it gets through.
+      if (localStorage.getItem(key(form)) === pending) {
+        localStorage.removeItem(key(form))
+        status(form, form.dataset.savedText.replace('%(time)s', data.saved_at))
+      }
       if (data.reload) window.location.reload()
     } else {
       // The server refused it (a rule, not the network): say why, and keep it here.
