@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from babel.lists import format_list
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app, has_app_context
-from flask_babel import force_locale, get_locale
+from flask_babel import force_locale, format_number, get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
@@ -258,8 +258,8 @@ def parse_trainees(text: str) -> ImportCheck:
             _(
                 "The file has %(num)s trainees. You can import up to %(max)s at a time: split "
                 "the file into smaller files.",
-                num=f"{len(data):,}",
-                max=f"{MAX_ROWS:,}",
+                num=format_number(len(data)),
+                max=format_number(MAX_ROWS),
             )
         )
         return check
