@@ -13,11 +13,13 @@ import random
 import time
 from collections import Counter
 from collections.abc import Callable, Sequence
+from typing import Any
 
 from lms.practice.allocation import (
     Allocation,
     Facilitator,
     ProposedSet,
+    Reason,
     Team,
     Trainee,
     allocate,
@@ -42,20 +44,22 @@ MANAGED_BY_FACILITATOR = 0.02  # ... or one of the facilitators
 SPARE_TEAMS = 0.12  # teams beyond what size / 6.5 sets need
 
 
-def _pick(rng: random.Random, weighted: dict) -> object:
+def _pick(rng: random.Random, weighted: dict[Any, int]) -> Any:
     return rng.choices(list(weighted), weights=list(weighted.values()))[0]
 
 
-def build_programme(size: int, rng: random.Random) -> tuple[list[Trainee], list[Team]]:
+def build_programme(
+    size: int, rng: random.Random, spare: float = SPARE_TEAMS
+) -> tuple[list[Trainee], list[Team]]:
     """``size`` trainees from about 120 organisations of very different sizes (a few
     large trusts, many small ones), each organisation in one region; about 10% are line
     managed by another trainee (usually in their own organisation) and 2% by one of the
     facilitators. Facilitators come from the same organisations, in pairs, with a few
-    single and three-person teams, enough for size / 6.5 sets and 12% more."""
+    single and three-person teams, enough for size / 6.5 sets and ``spare`` (12%) more."""
     organisations = [(f"org-{number:03d}", rng.choice(REGIONS)) for number in range(ORGANISATIONS)]
     weights = [1 / (rank + 1) ** 0.7 for rank in range(ORGANISATIONS)]  # Zipf-like
 
-    team_count = math.ceil(size / 6.5 * (1 + SPARE_TEAMS))
+    team_count = math.ceil(size / 6.5 * (1 + spare))
     facilitators: list[Facilitator] = []
     teams: list[Team] = []
     for number in range(team_count):
@@ -71,7 +75,7 @@ def build_programme(size: int, rng: random.Random) -> tuple[list[Trainee], list[
             )
             facilitators.append(facilitator)
             members.append(facilitator)
-        mode = str(_pick(rng, TEAM_MODES))
+        mode = _pick(rng, TEAM_MODES)
         teams.append(
             Team(
                 key=f"team-{number:04d}",
@@ -91,7 +95,7 @@ def build_programme(size: int, rng: random.Random) -> tuple[list[Trainee], list[
                 email=f"trainee{number}@example.nhs.uk",
                 organisation=None if unknown < 0.01 else name,
                 region=None if 0.5 < unknown < 0.52 else region,
-                mode=_pick(rng, TRAINEE_MODES),  # type: ignore[arg-type]
+                mode=_pick(rng, TRAINEE_MODES),
                 line_manager_email=f"manager{number}@example.nhs.uk",
             )
         )
@@ -116,7 +120,8 @@ def build_programme(size: int, rng: random.Random) -> tuple[list[Trainee], list[
 def first_fit(trainees: Sequence[Trainee], teams: Sequence[Team]) -> Allocation:
     """The baseline: as many sets as the optimiser would make, from the first teams by
     key; each trainee in id order joins the first set with room that breaks no rule.
-    Sets left below five are kept as they are (and counted as violations)."""
+    Teams left without trainees are dropped; sets left below five are kept as they are
+    (and counted as violations)."""
     k = min(len(teams), max(1, round(len(trainees) / 6.5)))
     room = math.ceil(len(trainees) / k)
     sets = [ProposedSet(team, [], 0, []) for team in sorted(teams, key=lambda t: t.key)[:k]]
@@ -128,9 +133,12 @@ def first_fit(trainees: Sequence[Trainee], teams: Sequence[Team]) -> Allocation:
                 break
         else:
             unplaced.append(trainee)
+    sets = [proposed for proposed in sets if proposed.trainees]
     for proposed in sets:
         proposed.score, proposed.reasons = score_set(proposed.team, proposed.trainees)
-    return Allocation(sets, [(t, None) for t in unplaced], sum(s.score for s in sets))  # type: ignore[misc]
+    # Not one of the allocator's reasons: first fit just found no set with room.
+    gave_up = Reason("first_fit_found_no_room")
+    return Allocation(sets, [(t, gave_up) for t in unplaced], sum(s.score for s in sets))
 
 
 def _same(a: str | None, b: str | None) -> bool:
@@ -187,14 +195,16 @@ def report(name: str, run: Callable[..., Allocation], trainees, teams) -> None:
         for reason in proposed.reasons:
             if reason.code != "organisation_repeated":
                 trainees_with[reason.code] += len(reason.trainee_ids)
-    unplaced = Counter(reason.code if reason else "first_fit_gave_up" for _, reason in allocation.unplaced)
+    unplaced = Counter(reason.code for _, reason in allocation.unplaced)
     placed = sum(len(proposed.trainees) for proposed in allocation.sets)
     print(f"{name}: {seconds:.2f} s, score {allocation.score}")
     print(
         f"  sets {len(allocation.sets)} of {len(teams)} teams; sizes "
         + ", ".join(f"{size}: {count}" for size, count in sorted(sizes.items()))
     )
-    print(f"  placed {placed}, unplaced {len(allocation.unplaced)} {dict(sorted(unplaced.items()))}")
+    print(
+        f"  placed {placed}, unplaced {len(allocation.unplaced)} {dict(sorted(unplaced.items()))}"
+    )
     print(
         f"  organisation repeats (extra trainees from an organisation already in the set): "
         f"{repeats}, mean {repeats / max(1, len(allocation.sets)):.3f} per set, "
@@ -214,13 +224,22 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--size", type=int, default=1000, help="trainees (default 1000)")
     parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument(
+        "--spare",
+        type=float,
+        default=SPARE_TEAMS,
+        help="teams beyond size / 6.5, as a fraction (default 0.12; negative: too few)",
+    )
     arguments = parser.parse_args()
-    trainees, teams = build_programme(arguments.size, random.Random(arguments.seed))  # noqa: S311 (test data)
+    rng = random.Random(arguments.seed)  # noqa: S311 (test data)
+    trainees, teams = build_programme(arguments.size, rng, arguments.spare)
     staff = Counter(t.organisation for t in trainees if t.organisation)
     emails = {t.email for t in trainees}
     by_trainee = sum(t.line_manager_email in emails for t in trainees)
     facilitator_emails = {f.email.lower() for team in teams for f in team.facilitators}
-    by_facilitator = sum((t.line_manager_email or "").lower() in facilitator_emails for t in trainees)
+    by_facilitator = sum(
+        (t.line_manager_email or "").lower() in facilitator_emails for t in trainees
+    )
     print(
         f"{len(trainees)} trainees from {len(staff)} organisations (largest {max(staff.values())}, "
         f"{sum(n == 1 for n in staff.values())} of one); line managed by another trainee "

@@ -50,28 +50,40 @@ How the allocator works
 -----------------------
 1. Trainees whom every team conflicts with (H2, H3) cannot be placed. The number of
    sets is chosen so that sizes are as near the middle of the range as they can be
-   (6 or 7 trainees for 5 to 8), within the range for everyone, and no more than there
-   are teams. Sets are then kept within one of the average size either way.
-2. When there are more teams than sets, a small min-cost flow (networkx) works out how
-   many sets of each mode and region the trainees' preferences call for; within each,
-   the teams that conflict with fewest trainees are used first, then by key.
-3. A min-cost flow places trainees: costs are the points above, organisation repeats
-   are priced convexly (the second trainee from an organisation in a set costs 10, the
-   third 20 more, ...), H2 and H3 arcs are left out, and filling each set to
-   ``min_size`` earns a bonus larger than any preference. Trainees with the same
-   organisation, mode, region and conflicts travel together, and each group links to
-   its best few sets only, so that 1,000 trainees place in about a second.
-4. A repair step separates line managers from their reports (H1, which a flow cannot
-   express) by moves and swaps; tops up sets below ``min_size`` from larger ones, or
-   disbands them; places anyone left over, by a move if need be (someone makes room by
-   moving to another set), or in a new set with a spare team.
-5. A local search then moves single trainees, swaps two trainees, and exchanges or
-   replaces teams (spare teams included) while that improves the score and keeps every
-   rule. Ties and the order of the search follow ``seed``, so the same input and seed
-   always give the same result, whatever order the input is in.
+   (6 or 7 for 5 to 8), and no more than there are teams. Sizes then differ by at most
+   one (1,000 trainees in 154 sets: 6 or 7 each) unless the rules need otherwise.
+2. When there are more teams than sets, a small min-cost flow (networkx) between kinds
+   of trainee and kinds of team (mode and region) works out how many sets of each kind
+   the trainees' preferences call for; within a kind, the teams that conflict with
+   fewest trainees are used first, then by key.
+3. A min-cost flow places the trainees. Its costs are the points above, with
+   organisation repeats priced convexly (the second trainee from an organisation in a
+   set costs 10, the third 20 more, ...); H2 and H3 arcs are left out; filling each set
+   to its size earns a bonus larger than any preference. Trainees alike in
+   organisation, mode, region and conflicts travel together, and link only to the sets
+   the same flow between kinds sends them to and the sets that suit them best; each set
+   links to enough groups to fill it many times over. On four benchmark programmes of
+   1,000 trainees this scored within 6% of linking every group to every set (better on
+   two of them), in a tenth of the time or less.
+4. Repairs: line managers are separated from their reports (H1, which a flow cannot
+   express) by moves and swaps; sets below ``min_size`` are topped up from larger ones,
+   or disbanded; anyone left over is placed where there is room (someone moving on to
+   make it if need be), in place of a line manager or report who keeps two or more of
+   them out, in a new set with a spare team, or by giving a set a spare team that
+   suits them all.
+5. A local search moves single trainees, swaps two, and exchanges teams between sets or
+   for spare ones, while that improves the score within the rules.
+6. If someone who could be placed is still left out, it starts again with one set more
+   or fewer, or without one of the teams it chose (those that can take fewest trainees
+   first), and so on from each try, and keeps whichever places most, then scores best.
+   This is tried up to 12 times for a small programme, fewer as it grows, and not at
+   all from 600 trainees, where one try takes most of a second. With up to nine trainees
+   and three teams it placed as many as an exhaustive search in each of 40,000 random
+   programmes.
 
-The result is not guaranteed optimal, but it is never worse than leaving a rule broken:
-the benchmark (``scripts/bench_allocation.py``) compares it with a first-fit baseline.
+Ties and the order of the search follow ``seed``: the same input and seed give the same
+allocation, whatever the order of the input. The result is not guaranteed to be optimal;
+``scripts/bench_allocation.py`` compares it with a first-fit baseline.
 """
 
 from __future__ import annotations
@@ -95,9 +107,11 @@ TRAINEE_MODES = frozenset(SET_MODES)  # or None: no preference
 
 UNPLACED_COST = 1_000_000  # flow: leaving someone out outweighs everything else
 FILL_BONUS = 100_000  # flow: each of a set's first min_size places, over any preference
-SPARSE_SETS = 16  # flow: each group of alike trainees links to at least its best 16 sets
-SET_REACH = 4  # flow: ... and each set to the groups it suits best, 4 times its size
+SPARSE_SETS = 8  # flow: each group of alike trainees links to at least its best 8 sets
+SET_REACH = 24  # flow: ... and each set to the groups it suits best, 24 times its size
 MAX_ROUNDS = 40  # local search: rounds of trainee and team moves, at most
+RETRY_LIMIT = 12  # when someone is left out, other numbers of sets or teams are tried,
+RETRY_PEOPLE = 600  # ... at most 12 times, and no more often than 600 / trainees
 
 REASON_CODES: tuple[str, ...] = (
     # Hard rules, from check_set() and violations(); allocate() never breaks them.
@@ -110,7 +124,7 @@ REASON_CODES: tuple[str, ...] = (
     "facilitator_in_two_sets",  # detail = how many sets
     # Why a trainee is unplaced; trainee_ids start with that trainee.
     "too_few_trainees",  # fewer than min_size can be placed at all; detail = how many
-    "no_team_without_conflict",  # every team has their organisation or line manager
+    "no_team_without_conflict",  # each team has their organisation (detail) or manager
     "not_enough_teams",  # every team that could take them is full; detail = teams
     "too_few_for_another_set",  # a team is free, too few are left; detail = how many
     "line_manager_conflict",  # sets with room hold their manager or report (the rest)
@@ -230,7 +244,8 @@ def check_set(
     team: Team, trainees: Sequence[Trainee], *, min_size: int = 5, max_size: int = 8
 ) -> list[Reason]:
     """Hard-rule breaches for one set (for a lead's hand edits): H1, H2, H3, H4, and a
-    trainee listed twice. Empty when the set keeps every rule."""
+    trainee listed twice. Empty when the set keeps every rule. Raises
+    :class:`AllocationError` for a team with an unknown mode or no facilitators."""
     _check_sizes(min_size, max_size)
     _check_team(team)
     people = sorted(trainees, key=lambda trainee: trainee.id)
@@ -265,7 +280,7 @@ def check_set(
                     "same_organisation_as_facilitator",
                     (trainee.id,),
                     _ids(same),
-                    detail=trainee.organisation,
+                    detail=(trainee.organisation or "").strip(),
                 )
             )
         managers = [f for f in team.facilitators if manager and _key(f.email) == manager]
@@ -401,8 +416,14 @@ class _Allocator:
             team_of_email.get(manager, -1) if manager is not None else -1
             for manager in self.manager
         ]
+        self.forbidden_for = {
+            organisation: frozenset(teams) for organisation, teams in teams_of_org.items()
+        }
+        # The teams each trainee may not join: H2 (their organisation) and H3 (their
+        # line manager).
         self.forbidden = [
-            frozenset(teams_of_org.get(self.org[i] or "", set()) | {self.manager_team[i]} - {-1})
+            self.forbidden_for.get(self.org[i] or "", frozenset())
+            | ({self.manager_team[i]} if self.manager_team[i] >= 0 else frozenset())
             for i in range(n)
         ]
 
@@ -429,7 +450,7 @@ class _Allocator:
         self.counts: list[dict[str, int]] = []
         self.where = [-1] * n
         self.placeable: list[int] = [i for i in range(n) if len(self.forbidden[i]) < m]
-        self.lo, self.hi = min_size, max_size
+        self.lo, self.hi = min_size, max_size  # the sizes sets are kept to, set per try
 
     def _validate(self) -> None:
         ids = [trainee.id for trainee in self.trainees]
@@ -550,37 +571,105 @@ class _Allocator:
     def run(self) -> Allocation:
         people = self.placeable
         if self.m and len(people) >= self.min_size:
-            count = len(people)
-            fewest = -(-count // self.max_size)
-            most = count // self.min_size
-            k = round(count / ((self.min_size + self.max_size) / 2))
-            k = min(max(k, fewest), most, self.m)
-            average = count / k
-            # Sizes differ by at most one: 1,000 trainees in 154 sets are 6 or 7 each.
-            self.lo = min(self.max_size, max(self.min_size, math.floor(average)))
-            self.hi = min(self.max_size, max(self.min_size, math.ceil(average)))
-            for team in self._choose_teams(people, k):
-                self._open(team)
-            self._assign_by_flow(people)
-            self._separate_line_managers()
-            self._fill_small_sets()
-            self._place_unplaced()
-            self._improve()
-            self._place_unplaced()
+            fewest = min(-(-len(people) // self.max_size), self.m)
+            most = min(len(people) // self.min_size, self.m)
+            k = round(len(people) / ((self.min_size + self.max_size) / 2))
+            k = min(max(k, fewest), most)
+            self._restore(self._search(k, most))
         return self._result()
 
-    def _choose_teams(self, people: list[int], k: int) -> list[int]:
+    def _search(self, k: int, most: int) -> tuple:
+        """Solve with ``k`` sets. If that leaves out someone who could be placed, try
+        one set more or fewer, and other teams instead of those whose sets had to be
+        disbanded or that can take fewest trainees (and so on from each try, the
+        better tries first), keeping whatever places most, then scores best. The
+        budget of tries is generous for a small programme and nothing for a large one,
+        where one try takes most of a second."""
+        budget = min(RETRY_LIMIT, RETRY_PEOPLE // len(self.placeable))
+        if budget <= 1:
+            return self._solve(k, ())[2]
+        room = Counter(
+            j for i in self.placeable for j in range(self.m) if j not in self.forbidden[i]
+        )
+
+        def key(option: tuple[int, tuple[int, ...]]) -> tuple:
+            return (*results[option][:2], abs(option[0] - k), option)
+
+        def next_to(option: tuple[int, tuple[int, ...]]) -> list[tuple[int, tuple[int, ...]]]:
+            count, banned = option
+            _, _, state, chosen = results[option]
+            disbanded = {j for j in chosen if j not in state[0]}
+            bans = [tuple(sorted({*banned, *disbanded}))]
+            bans += [
+                tuple(sorted({*banned, j}))
+                for _, j in sorted((room[j], j) for j in {*chosen, *state[0]} - {-1})
+            ]
+            options = [(count + 1, banned), (count - 1, banned)]
+            options += [(min(count, self.m - len(ban)), ban) for ban in bans]
+            return [
+                (count, banned)
+                for count, banned in options
+                if 1 <= count <= min(most, self.m - len(banned))
+            ]
+
+        current = (k, ())
+        results = {current: self._solve(k, ())}
+        queue = next_to(current)
+        while queue and len(results) < budget and results[current][0]:
+            option = queue.pop(0)
+            if option in results:
+                continue
+            results[option] = self._solve(*option)
+            if key(option) < key(current):
+                current = option
+                queue = next_to(option) + queue
+            else:
+                queue += next_to(option)
+        return results[current][2]
+
+    def _solve(self, k: int, banned: tuple[int, ...]) -> tuple[int, int, tuple, set[int]]:
+        """Allocate into ``k`` sets from scratch, without the ``banned`` teams: (how many
+        are left out, points lost, the state to restore it, the teams it chose first)."""
+        people = self.placeable
+        self.team_of_set, self.members, self.counts = [], [], []
+        self.where = [-1] * self.n
+        average = len(people) / k
+        # Sizes differ by at most one: 1,000 trainees in 154 sets are 6 or 7 each.
+        self.lo = min(self.max_size, max(self.min_size, math.floor(average)))
+        self.hi = min(self.max_size, max(self.min_size, math.ceil(average)))
+        chosen = self._choose_teams(people, k, banned)
+        for team in chosen:
+            self._open(team)
+        self._assign_by_flow(people)
+        self._separate_line_managers()
+        self._fill_small_sets()
+        self._place_unplaced()
+        self._improve()
+        self._place_unplaced()
+        state = (
+            list(self.team_of_set),
+            [list(members) for members in self.members],
+            [dict(counts) for counts in self.counts],
+            list(self.where),
+        )
+        return len(self._unplaced()), self.total(), state, set(chosen)
+
+    def _restore(self, state: tuple) -> None:
+        self.team_of_set, self.members, self.counts, self.where = state
+
+    def _choose_teams(self, people: list[int], k: int, banned: tuple[int, ...]) -> list[int]:
         """The k teams to use: as many of each mode and region as the trainees' own
         preferences call for (a small min-cost flow over kinds of trainee and kinds of
         team), then within a kind the teams that conflict with fewest trainees."""
-        if k >= self.m:
-            return list(range(self.m))
+        teams = [j for j in range(self.m) if j not in banned]
+        if k >= len(teams):
+            return teams
         conflicts = Counter(j for i in people for j in self.forbidden[i])
         kinds: dict[tuple[str, str | None], list[int]] = {}
-        for j, team in enumerate(self.teams):
+        for j in teams:
             kinds.setdefault(self.kind[j], []).append(j)
-        for teams in kinds.values():
-            teams.sort(key=lambda j: (conflicts[j], j))
+        for of_kind in kinds.values():
+            of_kind.sort(key=lambda j: (conflicts[j], j))
         wanted = Counter(self.profile[i] for i in people)
         average = len(people) / k
         graph = nx.DiGraph()
@@ -666,24 +755,50 @@ class _Allocator:
         for g, group in enumerate(group_list):
             graph.add_edge("source", ("g", g), capacity=len(group), weight=0)
             graph.add_edge(("g", g), "sink", capacity=len(group), weight=UNPLACED_COST)
-        into_org: dict[tuple[str, int], int] = {}
+        # In one set, an organisation's n-th trainee costs 10 * (n - 1) more: parallel
+        # arcs of rising cost. A set rarely needs more of one organisation than its fair
+        # share plus one, so no more arcs than that are made.
+        size_of = Counter(self.org[i] for i in people)
+        sets_for = Counter(
+            organisation
+            for s in live
+            for organisation in size_of
+            if organisation is not None
+            and self.team_of_set[s] not in self.forbidden_for.get(organisation, ())
+        )
+        most = {
+            organisation: min(hi, math.ceil(count / max(1, sets_for[organisation])) + 1)
+            for organisation, count in size_of.items()
+        }
+        feeders: dict[tuple[str, int], list[int]] = {}
         for g, s in sorted(links):
-            group = group_list[g]
-            capacity = min(len(group), hi)
-            if (organisation := self.org[group[0]]) is None:
-                target: tuple = ("s", s)
+            if (organisation := self.org[group_list[g][0]]) is not None:
+                feeders.setdefault((organisation, s), []).append(g)
+        for g, s in sorted(links):
+            group, cost = group_list[g], rows[g][self.team_of_set[s]]
+            organisation = self.org[group[0]]
+            capacity = min(len(group), most[organisation] if organisation else hi)
+            if organisation is None:
+                graph.add_edge(("g", g), ("s", s), capacity=capacity, weight=cost)
+            elif len(feeders[organisation, s]) == 1:  # no need for an organisation node
+                for already in range(capacity):
+                    graph.add_edge(
+                        ("g", g),
+                        ("s", s),
+                        capacity=1,
+                        weight=cost + SAME_ORGANISATION_POINTS * already,
+                    )
             else:
-                target = ("o", organisation, s)
-                into_org[organisation, s] = into_org.get((organisation, s), 0) + capacity
-            graph.add_edge(("g", g), target, capacity=capacity, weight=rows[g][self.team_of_set[s]])
-        for (organisation, s), capacity in sorted(into_org.items()):
-            for already in range(min(capacity, hi)):
-                graph.add_edge(
-                    ("o", organisation, s),
-                    ("s", s),
-                    capacity=1,
-                    weight=SAME_ORGANISATION_POINTS * already,
-                )
+                graph.add_edge(("g", g), ("o", organisation, s), capacity=capacity, weight=cost)
+        for (organisation, s), fed_by in sorted(feeders.items()):
+            if len(fed_by) > 1:
+                for already in range(most[organisation]):
+                    graph.add_edge(
+                        ("o", organisation, s),
+                        ("s", s),
+                        capacity=1,
+                        weight=SAME_ORGANISATION_POINTS * already,
+                    )
         for s in live:
             graph.add_edge(("s", s), "sink", capacity=self.lo, weight=-FILL_BONUS)
             if hi > self.lo:
@@ -744,14 +859,18 @@ class _Allocator:
         best: tuple[int, int, int] | None = None
         shrink = FILL_BONUS if len(self.members[a]) <= self.min_size else 0
         for b in self.live():
-            if b == a or not self._allowed(x, b) or not self._clean(x, b):
+            if b == a or not self._allowed(x, b):
                 continue
-            if len(self.members[b]) < self.max_size:
+            if len(self.members[b]) < self.max_size and self._clean(x, b):
                 cost = self._join(x, b) - leave + shrink
                 if best is None or cost < best[0]:
                     best = (cost, b, -1)
             for u in self.members[b]:
-                if self._allowed(u, a) and self._clean(u, a, leaving=x):
+                if (
+                    self._clean(x, b, leaving=u)
+                    and self._allowed(u, a)
+                    and self._clean(u, a, leaving=x)
+                ):
                     cost = self._swap_delta(x, u)
                     if best is None or cost < best[0]:
                         best = (cost, b, u)
@@ -764,7 +883,7 @@ class _Allocator:
             for p in self.partners[i]:
                 if self.where[i] < 0 or self.where[i] != self.where[p]:
                     continue
-                options = [(exit, x) for x in (i, p) if (exit := self._best_exit(x))]
+                options = [(way, x) for x in (i, p) if (way := self._best_exit(x))]
                 if options:
                     (_, b, u), x = min(options)
                     if u >= 0:
@@ -772,12 +891,18 @@ class _Allocator:
                     else:
                         self._move(x, b)
                 else:
-                    # The one with more line-manager links in the set leaves.
+                    # The one with more line-manager links leaves: in the set first (a
+                    # manager with two reports in it), then in all (a manager whose
+                    # other reports could then join).
                     s = self.where[i]
                     self._remove(
                         max(
                             (i, p),
-                            key=lambda x: (sum(self.where[q] == s for q in self.partners[x]), x),
+                            key=lambda x: (
+                                sum(self.where[q] == s for q in self.partners[x]),
+                                len(self.partners[x]),
+                                x,
+                            ),
                         )
                     )
 
@@ -845,18 +970,84 @@ class _Allocator:
         return [i for i in self.placeable if self.where[i] < 0]
 
     def _place_unplaced(self) -> None:
-        """Anyone left over goes where there is room, by a move if need be, or into a
-        new set with a spare team."""
-        for _ in range(2):
-            waiting = self._unplaced()
+        """Anyone left over goes where there is room (by a move if need be), or takes
+        the place of someone who keeps two or more out, or joins a new set with a spare
+        team, or a set whose team a spare team replaces; while that places anyone."""
+        while waiting := self._unplaced():
             waiting.sort(key=lambda i: (sum(self._allowed(i, s) for s in self.live()), i))
             for i in waiting:
                 if not self._insert(i) and any(
                     len(self.members[s]) < self.max_size for s in self.live()
                 ):
                     self._insert_by_making_room(i)
-            if not self._new_sets():
+            self._trade_up()
+            self._new_sets()
+            for i in self._unplaced():
+                self._insert_with_spare_team(i)
+            if len(self._unplaced()) == len(waiting):
                 break
+
+    def _trade_up(self) -> None:
+        """Someone in a set with room makes way for two or more who are left out only
+        because they are that person's line manager or reports; the one who makes way
+        goes elsewhere if there is room."""
+        for b in self.live():
+            room = self.max_size - len(self.members[b]) + 1
+            waiting = set(self._unplaced())
+            for w in list(self.members[b]) if room > 1 else ():
+                joiners: list[int] = []
+                for i in sorted(waiting.intersection(self.partners[w])):
+                    if (
+                        len(joiners) < room
+                        and self._allowed(i, b)
+                        and self._clean(i, b, leaving=w)
+                        and not set(self.partners[i]) & set(joiners)
+                    ):
+                        joiners.append(i)
+                if len(joiners) >= 2:
+                    self._remove(w)
+                    for i in joiners:
+                        self._add(i, b)
+                    self._insert(w)
+                    break
+
+    def _insert_with_spare_team(self, i: int) -> bool:
+        """Place unplaced ``i`` by giving a set a spare team that suits everyone in it
+        and ``i`` (making room in it by a move if need be), cheapest change first."""
+        used = set(self.team_of_set)
+        spare = [j for j in range(self.m) if j not in used and j not in self.forbidden[i]]
+        options = []
+        for s in self.live() if spare else ():
+            if not self._clean(i, s):
+                continue
+            barred = frozenset().union(*(self.forbidden[u] for u in self.members[s]))
+            now = self.team_of_set[s]
+            for j in spare:
+                if j not in barred:
+                    change = sum(
+                        self.fit[self.profile[u]][j] - self.fit[self.profile[u]][now]
+                        for u in self.members[s]
+                    )
+                    options.append((change, s, j))
+        roomy = [s for s in self.live() if len(self.members[s]) < self.max_size]
+        for _, s, j in sorted(options):
+            before, self.team_of_set[s] = self.team_of_set[s], j
+            if len(self.members[s]) < self.max_size:
+                self._add(i, s)
+                return True
+            movers = [
+                (self._join(w, c) - self._local(w), w, c)
+                for w in self.members[s]
+                for c in roomy
+                if c != s and self._allowed(w, c) and self._clean(w, c)
+            ]
+            if movers:
+                _, w, c = min(movers)
+                self._move(w, c)
+                self._add(i, s)
+                return True
+            self.team_of_set[s] = before
+        return False
 
     def _new_sets(self) -> bool:
         """Make new sets from the unplaced with spare teams, borrowing from sets above
@@ -868,8 +1059,16 @@ class _Allocator:
             waiting = [i for i in self._unplaced() if team not in self.forbidden[i]]
             if not waiting:
                 continue
-            row = self.fit
-            waiting.sort(key=lambda i: (row[self.profile[i]][team], i))
+            # Fewest line-manager links among them first, so that as many as possible
+            # can be together; then the best suited.
+            among = set(waiting)
+            waiting.sort(
+                key=lambda i: (
+                    len(among.intersection(self.partners[i])),
+                    self.fit[self.profile[i]][team],
+                    i,
+                )
+            )
             chosen: list[int] = []
             for i in waiting:
                 if len(chosen) < self.hi and not set(self.partners[i]) & set(chosen):
@@ -1028,13 +1227,9 @@ class _Allocator:
                 if (organisation and _key(facilitator.organisation) == organisation)
                 or (manager and _key(facilitator.email) == manager)
             ]
-            name = self.trainees[i].organisation
-            return Reason(
-                "no_team_without_conflict",
-                me,
-                _ids(facilitators),
-                detail=name.strip() if name and organisation else None,
-            )
+            same = any(_key(f.organisation) == organisation for f in facilitators)
+            name = (self.trainees[i].organisation or "").strip() if same else None
+            return Reason("no_team_without_conflict", me, _ids(facilitators), detail=name)
         if len(self.placeable) < self.min_size:
             return Reason("too_few_trainees", me, detail=str(len(self.placeable)))
         allowed = [s for s in self.live() if self._allowed(i, s)]
