@@ -297,9 +297,12 @@ def make_set(db, make_user, make_intake, make_organisation) -> Callable[..., obj
                 make_user(Role.TRAINEE, organisation=make_organisation()) for _ in range(trainees)
             ]
         for person in trainees:
-            if db.session.scalar(
-                db.select(TraineeProfile).where(TraineeProfile.user_id == person.id)
-            ) is None:
+            if (
+                db.session.scalar(
+                    db.select(TraineeProfile).where(TraineeProfile.user_id == person.id)
+                )
+                is None
+            ):
                 db.session.add(TraineeProfile(user_id=person.id, gmts_intake="GMTS 2026"))
         practice_set = PracticeSet(
             intake_id=intake.id,
