@@ -96,11 +96,11 @@ def _form_errors(form) -> str:
 def _render(session: PracticeSession, forms: dict | None = None, error=None):
     forms = forms or {}
     practice_set = session.set
-    plan = services.stages(session)
+    presentations = queries.presentations(session.id)
+    plan = services.stages(session, len(presentations))
     step = equity.stage_index(plan, session.stage, session.stage_round)
     register = queries.register(session.id)
     items = queries.report_back(session)
-    presentations = queries.presentations(session.id)
     ledger = services.ledger(practice_set)
     unavailable = [
         uid

@@ -39,6 +39,9 @@ from lms.practice.models import (
 
 # --- Records ---------------------------------------------------------------------------------
 
+# Other people's roles are never needed on these pages: skip loading them.
+NO_ROLES = db.lazyload(User.role_grants)
+
 
 def practice_set(set_id: int) -> PracticeSet | None:
     return db.session.scalar(
@@ -47,10 +50,10 @@ def practice_set(set_id: int) -> PracticeSet | None:
         .options(
             db.selectinload(PracticeSet.facilitators)
             .joinedload(SetFacilitator.user)
-            .joinedload(User.organisation),
+            .options(NO_ROLES, db.joinedload(User.organisation)),
             db.selectinload(PracticeSet.members)
             .joinedload(SetMember.user)
-            .joinedload(User.organisation),
+            .options(NO_ROLES, db.joinedload(User.organisation)),
             db.selectinload(PracticeSet.sessions),
             db.joinedload(PracticeSet.intake),
         )
@@ -58,11 +61,7 @@ def practice_set(set_id: int) -> PracticeSet | None:
 
 
 def session(session_id: int) -> PracticeSession | None:
-    found = db.session.scalar(
-        db.select(PracticeSession)
-        .where(PracticeSession.id == session_id)
-        .options(db.selectinload(PracticeSession.attendance))
-    )
+    found = db.session.scalar(db.select(PracticeSession).where(PracticeSession.id == session_id))
     if found is not None:
         # Load the set with its people in a fixed number of queries and keep it on the
         # session: a result nobody holds drops out of the identity map, and ``session.set``
@@ -79,10 +78,10 @@ def run_sets(run_id: int) -> list[PracticeSet]:
             .options(
                 db.selectinload(PracticeSet.facilitators)
                 .joinedload(SetFacilitator.user)
-                .joinedload(User.organisation),
+                .options(NO_ROLES, db.joinedload(User.organisation)),
                 db.selectinload(PracticeSet.members)
                 .joinedload(SetMember.user)
-                .joinedload(User.organisation),
+                .options(NO_ROLES, db.joinedload(User.organisation)),
             )
             .order_by(PracticeSet.id)
         )
@@ -110,7 +109,9 @@ def sets_facilitated_by(user_id: int) -> list[PracticeSet]:
             .options(
                 db.selectinload(PracticeSet.sessions),
                 db.selectinload(PracticeSet.members),
-                db.selectinload(PracticeSet.facilitators).joinedload(SetFacilitator.user),
+                db.selectinload(PracticeSet.facilitators)
+                .joinedload(SetFacilitator.user)
+                .options(NO_ROLES),
             )
             .order_by(PracticeSet.id)
         )
@@ -126,7 +127,9 @@ def sets_of_member(user_id: int) -> list[PracticeSet]:
             .options(
                 db.selectinload(PracticeSet.sessions),
                 db.selectinload(PracticeSet.members),
-                db.selectinload(PracticeSet.facilitators).joinedload(SetFacilitator.user),
+                db.selectinload(PracticeSet.facilitators)
+                .joinedload(SetFacilitator.user)
+                .options(NO_ROLES),
             )
             .order_by(PracticeSet.id)
         )
@@ -154,7 +157,9 @@ def sets_supervised_by(user_id: int) -> list[PracticeSet]:
             .options(
                 db.selectinload(PracticeSet.sessions),
                 db.selectinload(PracticeSet.members),
-                db.selectinload(PracticeSet.facilitators).joinedload(SetFacilitator.user),
+                db.selectinload(PracticeSet.facilitators)
+                .joinedload(SetFacilitator.user)
+                .options(NO_ROLES),
             )
             .order_by(PracticeSet.id)
         )
@@ -295,7 +300,7 @@ def presentations(session_id: int) -> list[Presentation]:
         db.session.scalars(
             db.select(Presentation)
             .where(Presentation.session_id == session_id)
-            .options(db.joinedload(Presentation.presenter))
+            .options(db.joinedload(Presentation.presenter).options(NO_ROLES))
             .order_by(Presentation.position, Presentation.id)
         )
     )
@@ -344,19 +349,13 @@ def report_back(session: PracticeSession) -> list[ReportBackItem]:
         db.session.scalars(
             db.select(Action)
             .where(Action.set_id == session.set_id, Action.session_id.in_(earlier))
-            .options(db.joinedload(Action.owner), db.joinedload(Action.session))
+            .options(db.joinedload(Action.owner).options(NO_ROLES), db.joinedload(Action.session))
             .order_by(Action.session_id, Action.owner_id, Action.position)
         )
     )
     if not actions:
         return []
-    numbers = dict(
-        db.session.execute(
-            db.select(PracticeSession.id, PracticeSession.number).where(
-                PracticeSession.set_id == session.set_id
-            )
-        ).all()
-    )
+    numbers = {s.id: s.number for s in session.set.sessions}
     follow = list(
         db.session.scalars(
             db.select(FollowThrough).where(FollowThrough.action_id.in_([a.id for a in actions]))

@@ -649,9 +649,12 @@ def start_session(session: PracticeSession, by: User) -> None:
         audit.record("practice.session_started", session, actor=by)
 
 
-def stages(session: PracticeSession) -> list[equity.Stage]:
-    presenters = max(queries.presentation_count(session.id), 2)
-    return equity.plan_stages(session.minutes, presenters)
+def stages(session: PracticeSession, presenters: int | None = None) -> list[equity.Stage]:
+    """The session's stages: two presenters' worth, or more if more are presenting
+    (``presenters`` if the caller has counted them already)."""
+    if presenters is None:
+        presenters = queries.presentation_count(session.id)
+    return equity.plan_stages(session.minutes, max(presenters, 2))
 
 
 def go_to_stage(session: PracticeSession, step: int, by: User) -> None:
