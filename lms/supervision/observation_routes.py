@@ -1,6 +1,7 @@
 """Observation pages: supervisors observing and signing off, buddies observing, facilitators'
 self-assessments and reflections, and the leads' read-only view. Rules live in
-:mod:`lms.supervision.observations`; these views load, check access, call it and render."""
+:mod:`lms.supervision.observation_permissions` and :mod:`lms.supervision.observations`;
+these views load, check access, call them and render."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from lms.applications.queries import intakes_newest_first
 from lms.extensions import db
 from lms.forms import add_error, choices
 from lms.supervision import bp
+from lms.supervision import observation_permissions as may
 from lms.supervision import observation_queries as obs_queries
 from lms.supervision import observations as obs
 from lms.supervision.models import CRITERION_LABELS, Observation, ObservationKind
@@ -34,7 +36,7 @@ def _observation(observation_id: int) -> Observation:
     if found is None:
         abort(404)
     require(
-        obs.can_see(current_user, found),
+        may.can_see(current_user, found),
         hide=True,
         subject=found,
         reason="not their observation",
@@ -136,7 +138,7 @@ def _edit(observation: Observation):
 def new_observation(session_id: int, facilitator_id: int):
     session = _practice_session(session_id)
     facilitator = db.session.get(User, facilitator_id)
-    kind = obs.may_observe(current_user, facilitator, session) if facilitator else None
+    kind = may.may_observe(current_user, facilitator, session) if facilitator else None
     require(kind is not None, subject=session, reason="may not observe this facilitator")
     existing = obs.own_observation(current_user.id, facilitator.id, session.id, kind)
     if existing is not None and existing.is_recorded:
@@ -165,7 +167,7 @@ def edit_observation(observation_id: int):
         return redirect(url_for("supervision.show_observation", observation_id=observation.id))
     if observation.kind is ObservationKind.SELF:
         return redirect(url_for("supervision.self_assessment", session_id=observation.session_id))
-    require(obs.can_edit(current_user, observation), subject=observation, reason="not the observer")
+    require(may.can_edit(current_user, observation), subject=observation, reason="not the observer")
     return _edit(observation)
 
 
@@ -191,18 +193,18 @@ def show_observation(observation_id: int):
         buddy=buddy,
         buddy_ratings=obs.ratings_by_criterion(buddy),
         correction=correction,
-        sees_correction=correction is not None and obs.can_see(current_user, correction),
+        sees_correction=correction is not None and may.can_see(current_user, correction),
         sees_original=observation.corrects is not None
-        and obs.can_see(current_user, observation.corrects),
+        and may.can_see(current_user, observation.corrects),
         correction_draft=own_draft,
         reflection=obs.reflection(observation.id)
         if observation.kind is not ObservationKind.SELF
         else None,
-        can_edit=obs.can_edit(current_user, observation),
+        can_edit=may.can_edit(current_user, observation),
         can_correct=correction is None
         and own_draft is None
-        and obs.can_correct(current_user, observation),
-        can_reflect=obs.can_reflect(current_user, observation),
+        and may.can_correct(current_user, observation),
+        can_reflect=may.can_reflect(current_user, observation),
         can_self_assess=observation.kind is ObservationKind.SELF
         and observation.observer_id == current_user.id
         and not obs.self_assessment_locked(current_user.id, observation.session_id),
@@ -215,7 +217,7 @@ def show_observation(observation_id: int):
 def correct_observation(observation_id: int):
     observation = _observation(observation_id)
     require(
-        obs.can_correct(current_user, observation),
+        may.can_correct(current_user, observation),
         subject=observation,
         reason="may not correct this observation",
     )
@@ -238,7 +240,7 @@ def correct_observation(observation_id: int):
 def observation_reflection(observation_id: int):
     observation = _observation(observation_id)
     require(
-        obs.can_reflect(current_user, observation),
+        may.can_reflect(current_user, observation),
         subject=observation,
         reason="may not reflect on this observation",
     )
@@ -267,7 +269,7 @@ def observation_reflection(observation_id: int):
 def self_assessment(session_id: int):
     session = _practice_session(session_id)
     require(
-        obs.may_self_assess(current_user, session),
+        may.may_self_assess(current_user, session),
         subject=session,
         reason="not a facilitator of this set",
     )

@@ -1,9 +1,9 @@
-"""Observations of facilitators running their set sessions (SPEC sections 5 and 7): who may
-observe whom, drafting and recording against the criteria, corrections, self-assessments,
-reflections, and the read helpers the observation pages share.
+"""Observations of facilitators running their set sessions (SPEC sections 5 and 7): single
+records, drafting and recording against the criteria, corrections, self-assessments and
+reflections. Who may observe and see what is in
+:mod:`lms.supervision.observation_permissions`; the list pages' reads are in
+:mod:`lms.supervision.observation_queries`.
 
-- A supervisor observes, and may sign off, only the facilitators in groups they run now,
-  and never themselves. A confirmed buddy observes formatively: no outcome.
 - Drafts are the observer's alone. Recording needs every criterion rated and, for a
   supervisor, an outcome. A recorded observation never changes (the model refuses), so a
   correction is a new record pointing at the old; the latest in a chain is what counts.
@@ -26,24 +26,28 @@ from flask_babel import gettext as _
 from sqlalchemy.orm import aliased, joinedload, selectinload
 
 from lms import audit
-from lms.accounts.models import Role, User
-from lms.buddy.models import BuddyGroup, BuddyMember, BuddyStatus
+from lms.accounts.models import User
 from lms.db_types import utcnow
 from lms.extensions import db
 from lms.notifications.services import absolute_url, tell
-from lms.practice.models import PracticeSession, PracticeSet, SetFacilitator, SetStatus
+from lms.practice.models import PracticeSession
 from lms.supervision.models import (
     Criterion,
-    GroupMembership,
     Observation,
     ObservationKind,
     ObservationRating,
     ObservationReflection,
     Outcome,
     Rating,
-    SupervisionGroup,
 )
-from lms.supervision.permissions import runs
+from lms.supervision.observation_permissions import (
+    can_correct,
+    can_reflect,
+    can_see,
+    may_observe,
+    may_observe_as,
+    may_self_assess,
+)
 from lms.supervision.services import TEXT_MAX, SupervisionError
 
 COMMENT_MAX = 2_000  # the messages say "2,000": change them with it
@@ -74,127 +78,6 @@ def rating_field(criterion: Criterion) -> str:
 
 def comment_field(criterion: Criterion) -> str:
     return f"comment_{criterion.value}"
-
-
-# --- Who may observe and see what ------------------------------------------------------
-
-
-def facilitates(user_id: int, session: PracticeSession) -> bool:
-    """The person is one of the facilitators of the session's (confirmed) set."""
-    return (
-        db.session.scalar(
-            db.select(SetFacilitator.id)
-            .join(PracticeSet, PracticeSet.id == SetFacilitator.set_id)
-            .where(
-                SetFacilitator.set_id == session.set_id,
-                SetFacilitator.user_id == user_id,
-                PracticeSet.status == SetStatus.CONFIRMED,
-            )
-        )
-        is not None
-    )
-
-
-def supervises(user: User, facilitator_id: int) -> bool:
-    """``user`` runs a supervision group the facilitator is in now."""
-    if not user.has_role(Role.SUPERVISOR):
-        return False
-    groups = db.session.scalars(
-        db.select(SupervisionGroup)
-        .join(GroupMembership)
-        .where(
-            GroupMembership.user_id == facilitator_id,
-            GroupMembership.left_at.is_(None),
-            SupervisionGroup.supervisor_id == user.id,
-        )
-    )
-    return any(runs(user, group) for group in groups)
-
-
-def are_buddies(user: User, facilitator_id: int) -> bool:
-    """Both are in one confirmed buddy pair (or triad) and ``user`` is a facilitator."""
-    if user.id == facilitator_id or not user.has_role(Role.FACILITATOR):
-        return False
-    mine, theirs = aliased(BuddyMember), aliased(BuddyMember)
-    return (
-        db.session.scalar(
-            db.select(BuddyGroup.id)
-            .join(mine, mine.group_id == BuddyGroup.id)
-            .join(theirs, theirs.group_id == BuddyGroup.id)
-            .where(
-                BuddyGroup.status == BuddyStatus.CONFIRMED,
-                mine.user_id == user.id,
-                theirs.user_id == facilitator_id,
-            )
-            .limit(1)
-        )
-        is not None
-    )
-
-
-def _may_observe_as(
-    user: User, facilitator_id: int, session: PracticeSession, kind: ObservationKind
-) -> bool:
-    if user.id == facilitator_id:
-        return False  # nobody observes, still less signs off, their own practice
-    if kind is SUPERVISOR:
-        related = supervises(user, facilitator_id)
-    elif kind is BUDDY:
-        related = are_buddies(user, facilitator_id)
-    else:
-        return False
-    return related and facilitates(facilitator_id, session)
-
-
-def may_observe(user: User, facilitator: User, session: PracticeSession) -> ObservationKind | None:
-    """How ``user`` may observe ``facilitator`` running ``session``: as their supervisor
-    (which wins for someone who is both), as their buddy, or not at all."""
-    for kind in (SUPERVISOR, BUDDY):
-        if _may_observe_as(user, facilitator.id, session, kind):
-            return kind
-    return None
-
-
-def may_self_assess(user: User, session: PracticeSession) -> bool:
-    return user.has_role(Role.FACILITATOR) and facilitates(user.id, session)
-
-
-def can_see(user: User, observation: Observation) -> bool:
-    """The observer always; once recorded, the facilitator, leads, and the supervisor who
-    runs the facilitator's group now."""
-    if observation.observer_id == user.id:
-        return True
-    if not observation.is_recorded:
-        return False
-    if observation.facilitator_id == user.id or user.has_role(Role.LEAD):
-        return True
-    return supervises(user, observation.facilitator_id)
-
-
-def can_edit(user: User, observation: Observation) -> bool:
-    return observation.observer_id == user.id and not observation.is_recorded
-
-
-def can_correct(user: User, observation: Observation) -> bool:
-    """A recorded supervisor's observation by whoever supervises the facilitator now (its
-    observer or a successor); a buddy's only by that buddy, while still their buddy."""
-    if observation.kind is SELF or not observation.is_recorded:
-        return False
-    if observation.kind is BUDDY and observation.observer_id != user.id:
-        return False
-    return _may_observe_as(user, observation.facilitator_id, observation.session, observation.kind)
-
-
-def can_reflect(user: User, observation: Observation) -> bool:
-    """The facilitator, on a recorded supervisor's or buddy's observation that has not been
-    replaced by a correction."""
-    return (
-        observation.facilitator_id == user.id
-        and user.has_role(Role.FACILITATOR)
-        and observation.kind is not SELF
-        and observation.is_recorded
-        and not is_superseded(observation.id)
-    )
 
 
 # --- Single records ---------------------------------------------------------------------
@@ -236,18 +119,6 @@ def correction_of(observation_id: int) -> Observation | None:
         db.select(Observation)
         .where(Observation.corrects_id == observation_id)
         .options(*load_options())
-    )
-
-
-def is_superseded(observation_id: int) -> bool:
-    """A recorded correction has replaced it."""
-    return (
-        db.session.scalar(
-            db.select(Observation.id).where(
-                Observation.corrects_id == observation_id, Observation.recorded_at.is_not(None)
-            )
-        )
-        is not None
     )
 
 
@@ -418,7 +289,7 @@ def _check_access(observation: Observation, record: bool, by: User) -> None:
                     "self-assessment can no longer be changed."
                 )
             )
-    elif not _may_observe_as(by, observation.facilitator_id, observation.session, observation.kind):
+    elif not may_observe_as(by, observation.facilitator_id, observation.session, observation.kind):
         raise ObservationError(_("You can no longer observe this facilitator's sessions."))
     # Started means started at the console too (it may start early), as for its register.
     session = observation.session

@@ -16,6 +16,7 @@ from lms.db_types import utcnow
 from lms.extensions import db
 from lms.notifications.models import Notification
 from lms.practice.models import Action, FollowThrough, FollowThroughStatus, Presentation, Theme
+from lms.supervision import observation_permissions as may
 from lms.supervision import observations as obs
 from lms.supervision import queries, services
 from lms.supervision.models import (
@@ -109,12 +110,12 @@ def w(intake, group, members, supervisor, lead, make_user, make_member, make_set
 
 def test_may_observe_gives_the_kind_by_relationship(w):
     session, f = w["sessions"][0], w["facilitator"]
-    assert obs.may_observe(w["supervisor"], f, session) is ObservationKind.SUPERVISOR
-    assert obs.may_observe(w["buddy"], f, session) is ObservationKind.BUDDY
+    assert may.may_observe(w["supervisor"], f, session) is ObservationKind.SUPERVISOR
+    assert may.may_observe(w["buddy"], f, session) is ObservationKind.BUDDY
     for who in ("peer", "co", "other_supervisor", "facilitator", "lead", "trainee"):
-        assert obs.may_observe(w[who], f, session) is None, who
+        assert may.may_observe(w[who], f, session) is None, who
     # Only the facilitators of the session's own set can be observed running it.
-    assert obs.may_observe(w["supervisor"], f, w["buddy_set"].sessions[0]) is None
+    assert may.may_observe(w["supervisor"], f, w["buddy_set"].sessions[0]) is None
 
 
 def test_a_supervisor_who_is_also_the_buddy_observes_as_supervisor(w, make_user, lead):
@@ -123,7 +124,7 @@ def test_a_supervisor_who_is_also_the_buddy_observes_as_supervisor(w, make_user,
     pair = db.session.scalar(db.select(BuddyGroup))
     pair.members.append(BuddyMember(user_id=dual.id))
     db.session.flush()
-    assert obs.may_observe(dual, w["facilitator"], w["sessions"][0]) is ObservationKind.SUPERVISOR
+    assert may.may_observe(dual, w["facilitator"], w["sessions"][0]) is ObservationKind.SUPERVISOR
 
 
 def test_a_supervisor_never_signs_themselves_off(w, make_user, make_set, intake, lead, login):
@@ -132,7 +133,7 @@ def test_a_supervisor_never_signs_themselves_off(w, make_user, make_set, intake,
     services.create_group(intake, "Group D", dual, [dual], by=lead)
     own_set = make_set(facilitators=[dual], intake=intake)
     session = own_set.sessions[0]
-    assert obs.may_observe(dual, dual, session) is None
+    assert may.may_observe(dual, dual, session) is None
     with pytest.raises(ObservationError):
         obs.start_or_get_draft(dual, dual, session)
     client = login(dual)
@@ -169,7 +170,7 @@ def test_moving_group_moves_who_may_observe_and_finish_a_draft(w, lead):
     services.move_member(w["intake"], f, other_group, by=lead)
     with pytest.raises(ObservationError):
         obs.save_observation(draft, full(), None, Outcome.SIGNED_OFF, True, w["supervisor"])
-    assert obs.may_observe(w["other_supervisor"], f, session) is ObservationKind.SUPERVISOR
+    assert may.may_observe(w["other_supervisor"], f, session) is ObservationKind.SUPERVISOR
 
 
 # --- Recording --------------------------------------------------------------------------------
@@ -297,14 +298,14 @@ def test_a_correction_is_a_new_linked_record_and_both_are_audited(w):
     copied = {r.criterion: r.rating for r in fix.ratings}
     assert copied == dict.fromkeys(Criterion, Rating.DEVELOPING)
     assert obs.correct(original, s, "Again") is fix  # your own unfinished correction
-    assert not obs.is_superseded(original.id)
+    assert not may.is_superseded(original.id)
 
     obs.save_observation(fix, full(Rating.STRONG), "Now right", Outcome.SIGNED_OFF, True, s)
     db.session.expire_all()
     original = db.session.get(Observation, original.id)
     assert original.outcome is Outcome.NOT_YET and original.summary == "Well held."
     assert {r.rating for r in original.ratings} == {Rating.DEVELOPING}
-    assert obs.is_superseded(original.id)
+    assert may.is_superseded(original.id)
     assert audit_actions(original.id) == ["observation.recorded"]
     assert audit_actions(fix.id) == [
         "observation.correction_started",
@@ -328,16 +329,16 @@ def test_who_may_correct(w, make_user, lead):
     by_buddy = obs.save_observation(
         obs.start_or_get_draft(b, f, w["sessions"][1]), full(), None, None, True, b
     )
-    assert obs.can_correct(s, by_supervisor) and obs.can_correct(b, by_buddy)
-    assert not obs.can_correct(s, by_buddy)  # a buddy's view is the buddy's
+    assert may.can_correct(s, by_supervisor) and may.can_correct(b, by_buddy)
+    assert not may.can_correct(s, by_buddy)  # a buddy's view is the buddy's
     for who in ("facilitator", "lead", "other_supervisor", "peer"):
-        assert not obs.can_correct(w[who], by_supervisor), who
+        assert not may.can_correct(w[who], by_supervisor), who
         with pytest.raises(ObservationError):
             obs.correct(by_supervisor, w[who], "No")
     successor = make_user(Role.SUPERVISOR)
     services.update_group(w["group"], "Group A", successor, by=lead)
-    assert obs.can_correct(successor, by_supervisor)
-    assert not obs.can_correct(s, by_supervisor)
+    assert may.can_correct(successor, by_supervisor)
+    assert not may.can_correct(s, by_supervisor)
 
 
 # --- Visibility -------------------------------------------------------------------------------
@@ -346,17 +347,17 @@ def test_who_may_correct(w, make_user, lead):
 def test_a_draft_is_the_observers_alone(w):
     draft = obs.start_or_get_draft(w["supervisor"], w["facilitator"], w["sessions"][0])
     obs.save_observation(draft, full(), None, None, False, w["supervisor"])
-    assert obs.can_see(w["supervisor"], draft)
+    assert may.can_see(w["supervisor"], draft)
     for who in ("facilitator", "lead", "buddy", "other_supervisor"):
-        assert not obs.can_see(w[who], draft), who
+        assert not may.can_see(w[who], draft), who
 
 
 def test_a_recorded_observation_is_read_by_the_facilitator_supervisor_and_leads(w):
     done = record(w["supervisor"], w["facilitator"], w["sessions"][0])
     for who in ("supervisor", "facilitator", "lead"):
-        assert obs.can_see(w[who], done), who
+        assert may.can_see(w[who], done), who
     for who in ("buddy", "peer", "co", "other_supervisor", "admin", "trainee"):
-        assert not obs.can_see(w[who], done), who
+        assert not may.can_see(w[who], done), who
 
 
 # --- Self-assessment and reflection -----------------------------------------------------------
@@ -374,7 +375,7 @@ def test_a_self_assessment_locks_when_the_supervisor_records(w):
         own, {Criterion.INCLUSION: (Rating.COMPETENT, "Better")}, "Me", None, False, f
     )
     assert obs.self_assessment(f, session) is own and not own.is_recorded
-    assert not obs.can_see(s, own)  # until the supervisor has recorded their own view
+    assert not may.can_see(s, own)  # until the supervisor has recorded their own view
     with pytest.raises(ObservationError):
         obs.save_observation(own, full(), None, None, True, f)  # never recorded by hand
 
@@ -382,7 +383,7 @@ def test_a_self_assessment_locks_when_the_supervisor_records(w):
     assert own.is_recorded  # kept as it stands, though only one criterion is rated
     assert [r.rating for r in own.ratings] == [Rating.COMPETENT]
     assert obs.self_assessment_locked(f.id, session.id)
-    assert obs.can_see(s, own) and obs.can_see(w["lead"], own)
+    assert may.can_see(s, own) and may.can_see(w["lead"], own)
     with pytest.raises(ObservationError):
         obs.save_observation(own, full(), None, None, False, f)
     assert "observation.recorded" in audit_actions(own.id)
@@ -404,9 +405,9 @@ def test_a_buddy_observation_does_not_lock_the_self_assessment(w):
 
 def test_only_a_facilitator_of_the_set_self_assesses(w):
     session = w["sessions"][0]
-    assert obs.may_self_assess(w["co"], session)
+    assert may.may_self_assess(w["co"], session)
     for who in ("buddy", "supervisor", "trainee", "lead"):
-        assert not obs.may_self_assess(w[who], session), who
+        assert not may.may_self_assess(w[who], session), who
         with pytest.raises(ObservationError):
             obs.self_assessment(w[who], session)
 
