@@ -20,7 +20,7 @@ from lms.curriculum.forms import register_field_name
 from lms.db_types import utcnow
 from lms.extensions import db
 from lms.forms import EmptyForm, choices
-from lms.practice import bp, equity, permissions, queries, services
+from lms.practice import bp, confidential, equity, permissions, queries, running
 from lms.practice.equity import STAGE_HINTS, STAGE_LABELS
 from lms.practice.forms import (
     PresenterForm,
@@ -38,7 +38,8 @@ from lms.practice.models import (
     Theme,
 )
 from lms.practice.routes import load_session
-from lms.practice.services import ActionDraft, PracticeError
+from lms.practice.running import ActionDraft
+from lms.practice.services import PracticeError
 
 
 def _run(session_id: int) -> PracticeSession:
@@ -96,12 +97,12 @@ def _form_errors(form) -> str:
 def _render(session: PracticeSession, forms: dict | None = None, error=None):
     forms = forms or {}
     practice_set = session.set
-    presentations = queries.presentations(session.id)
-    plan = services.stages(session, len(presentations))
+    presentations = confidential.presentations(session.id)
+    plan = running.stages(session, len(presentations))
     step = equity.stage_index(plan, session.stage, session.stage_round)
     register = queries.register(session.id)
-    items = queries.report_back(session)
-    ledger = services.ledger(practice_set)
+    items = confidential.report_back(session)
+    ledger = running.ledger(practice_set)
     unavailable = [
         uid
         for uid, status in register.items()
@@ -162,7 +163,7 @@ def start_session(session_id: int):
     if not EmptyForm().validate_on_submit():
         return _failed(session, {}, _("Your form expired. Try again"))
     try:
-        services.start_session(session, current_user)
+        running.start_session(session, current_user)
     except PracticeError as exc:
         return _failed(session, {}, exc.message)
     return _saved(session, _("Session started: check-in"), "stages")
@@ -176,10 +177,10 @@ def move_stage(session_id: int):
     if not form.validate_on_submit() or not (form.step.data or "").isdigit():
         return _failed(session, {}, _("Select a stage"))
     try:
-        services.go_to_stage(session, int(form.step.data), current_user)
+        running.go_to_stage(session, int(form.step.data), current_user)
     except PracticeError as exc:
         return _failed(session, {}, exc.message)
-    plan = services.stages(session)
+    plan = running.stages(session)
     stage = plan[int(form.step.data)]
     return _saved(
         session,
@@ -205,7 +206,7 @@ def save_register(session_id: int):
         if form[register_field_name(m.user_id)].data
     }
     try:
-        services.record_register(session, statuses, current_user)
+        running.record_register(session, statuses, current_user)
     except PracticeError as exc:
         return _failed(session, {"register": form}, exc.message, "register")
     return _saved(session, _("Register saved"), "register")
@@ -224,7 +225,7 @@ def add_presenter(session_id: int):
             session, {"presenter": form}, _form_errors(form), "presenter", anchor="presenters"
         )
     try:
-        services.add_presenter(session, int(form.presenter.data), current_user)
+        running.add_presenter(session, int(form.presenter.data), current_user)
     except PracticeError as exc:
         return _failed(session, {"presenter": form}, exc.message, "presenter", "presenters")
     if _wants_json():
@@ -247,7 +248,7 @@ def _presentation(presentation_id: int) -> Presentation:
 def save_presentation(presentation_id: int):
     presentation = _presentation(presentation_id)
     session = presentation.session
-    form = presentation_form(presentation, queries.actions_of(presentation.id))
+    form = presentation_form(presentation, confidential.actions_of(presentation.id))
     key = ("presentation", presentation.id)
     if not form.validate_on_submit():
         return _failed(
@@ -262,7 +263,7 @@ def save_presentation(presentation_id: int):
         for n in (1, 2)
     ]
     try:
-        services.save_presentation(
+        running.save_presentation(
             presentation,
             Theme(form.theme.data) if form.theme.data else None,
             form.challenge.data,
@@ -288,7 +289,7 @@ def remove_presenter(presentation_id: int):
     if not EmptyForm().validate_on_submit():
         return _failed(session, {}, _("Your form expired. Try again"))
     try:
-        services.remove_presenter(presentation, current_user)
+        running.remove_presenter(presentation, current_user)
     except PracticeError as exc:
         return _failed(session, {}, exc.message)
     if _wants_json():
@@ -301,7 +302,7 @@ def remove_presenter(presentation_id: int):
 @role_required(Role.FACILITATOR)
 def save_follow_through(session_id: int):
     session = _run(session_id)
-    items = queries.report_back(session)
+    items = confidential.report_back(session)
     form = follow_through_form(items)
     if not form.validate_on_submit():
         return _failed(session, {"follow": form}, _form_errors(form), anchor="report-back")
@@ -323,7 +324,7 @@ def save_follow_through(session_id: int):
                 anchor="report-back",
             )
     try:
-        services.record_follow_through(session, entries, current_user)
+        running.record_follow_through(session, entries, current_user)
     except PracticeError as exc:
         return _failed(session, {"follow": form}, exc.message, anchor="report-back")
     return _saved(session, _("Report-back saved"), "report-back")
@@ -336,7 +337,7 @@ def close_session(session_id: int):
     if not EmptyForm().validate_on_submit():
         return _failed(session, {}, _("Your form expired. Try again"))
     try:
-        services.close_session(session, current_user)
+        running.close_session(session, current_user)
     except PracticeError as exc:
         return _failed(session, {}, exc.message, exc.field)
     message = _("Session ended. Write your reflective log while it is fresh.")
@@ -353,6 +354,6 @@ def close_session(session_id: int):
 def reopen_session(session_id: int):
     session = _run(session_id)
     if EmptyForm().validate_on_submit():
-        services.reopen_session(session, current_user)
+        running.reopen_session(session, current_user)
         flash(_("Session reopened"))
     return redirect(_console_url(session, "stages"))

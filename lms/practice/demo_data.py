@@ -25,7 +25,7 @@ from lms.applications.models import DeliveryMode, Intake
 from lms.applications.services import today
 from lms.curriculum.services import london_to_utc
 from lms.extensions import db
-from lms.practice import holidays, services
+from lms.practice import allocation_runs, holidays
 from lms.practice.models import (
     Action,
     FeedbackReceipt,
@@ -384,7 +384,7 @@ def _new_set(
         )
     db.session.add(practice_set)
     db.session.flush()
-    [check] = services.check_sets([practice_set])
+    [check] = allocation_runs.check_sets([practice_set])
     practice_set.points, practice_set.reasons = check.points, check.reasons
     return practice_set
 

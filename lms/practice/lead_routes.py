@@ -3,7 +3,7 @@ cohort, read the proposed sets with every rule and preference the allocator coul
 meet, move trainees and change facilitators by hand, then confirm or discard.
 
 Proposed sets are seen by leads only; confirming is refused while any set breaks a hard
-rule (``services.confirm_run`` checks again, whatever the page showed).
+rule (``allocation_runs.confirm_run`` checks again, whatever the page showed).
 """
 
 from __future__ import annotations
@@ -21,7 +21,8 @@ from lms.applications.models import Intake
 from lms.applications.queries import facilitator_counts, facilitator_profiles, intakes_newest_first
 from lms.extensions import db
 from lms.forms import EmptyForm, add_error
-from lms.practice import bp, queries, services
+from lms.practice import allocation_data, allocation_runs, bp, queries
+from lms.practice.allocation_runs import SetCheck
 from lms.practice.lead_forms import (
     AllocateForm,
     FacilitatorsForm,
@@ -38,7 +39,7 @@ from lms.practice.models import (
     SetStatus,
     TraineeProfile,
 )
-from lms.practice.services import PracticeError, SetCheck
+from lms.practice.services import PracticeError
 
 
 def _intake(intake_id: int) -> Intake:
@@ -147,7 +148,7 @@ class Explanation:
 def _explain(reason: dict, names: dict[int, str], leave_out: int | None = None) -> Explanation:
     ids = [*reason.get("trainee_ids", []), *reason.get("facilitator_ids", [])]
     people = [names[uid] for uid in dict.fromkeys(ids) if uid != leave_out and uid in names]
-    return Explanation(services.reason_text(reason), people)
+    return Explanation(allocation_data.reason_text(reason), people)
 
 
 @dataclass
@@ -198,7 +199,7 @@ def _page(
 ):
     run = _open_run(intake.id)
     sets = queries.run_sets(run.id) if run else []
-    checks: list[SetCheck] = services.check_sets(sets) if sets else []
+    checks: list[SetCheck] = allocation_runs.check_sets(sets) if sets else []
     profiles = facilitator_profiles(intake.id)
     in_sets = {uid for s in sets for uid in s.member_ids}
     waiting = [r for r in (run.unplaced if run else []) if r["trainee_id"] not in in_sets]
@@ -241,7 +242,7 @@ def _page(
             unplaced=unplaced,
             trainees=queries.trainee_profiles([*in_sets, *unplaced_users]),
             confirmed=confirmed,
-            allocate=allocate_form(services.gmts_cohorts(), allocate),
+            allocate=allocate_form(allocation_data.gmts_cohorts(), allocate),
             move=moving,
             action_form=EmptyForm(),
             errors=forms_with_errors,
@@ -257,10 +258,10 @@ def _page(
 @role_required(Role.LEAD)
 def allocate_sets(intake_id: int):
     intake = _intake(intake_id)
-    form = allocate_form(services.gmts_cohorts())
+    form = allocate_form(allocation_data.gmts_cohorts())
     if form.validate_on_submit():
         try:
-            run = services.run_allocation(
+            run = allocation_runs.run_allocation(
                 intake, form.gmts_intake.data, form.mode.data or None, by=current_user
             )
         except PracticeError as exc:
@@ -309,7 +310,7 @@ def move_trainee(run_id: int):
         target = next(s for s in sets if str(s.id) == form.to_set.data)
         trainee_id = int(form.trainee.data)
         try:
-            services.move_trainee(trainee_id, target, by=current_user)
+            allocation_runs.move_trainee(trainee_id, target, by=current_user)
         except PracticeError as exc:
             add_error(form, "to_set" if exc.field is None else exc.field, exc.message)
         else:
@@ -338,7 +339,7 @@ def change_facilitators(set_id: int):
     )
     if form.validate_on_submit():
         try:
-            services.set_facilitators(
+            allocation_runs.set_facilitators(
                 practice_set, [int(uid) for uid in form.facilitators.data], by=current_user
             )
         except PracticeError as exc:
@@ -361,7 +362,7 @@ def confirm_sets(run_id: int):
     if not form.validate_on_submit():
         abort(400)
     try:
-        confirmed = services.confirm_run(run, by=current_user)
+        confirmed = allocation_runs.confirm_run(run, by=current_user)
     except PracticeError as exc:
         add_error(form, None, exc.message)
         return _page(intake, 400, confirm=form)
@@ -382,7 +383,7 @@ def discard_sets(intake_id: int):
     intake = _intake(intake_id)
     if not EmptyForm().validate_on_submit():
         abort(400)
-    if services.discard_proposals(intake, by=current_user):
+    if allocation_runs.discard_proposals(intake, by=current_user):
         flash(_("The proposed sets have been discarded"), "success")
     else:
         flash(_("There were no proposed sets to discard"), "info")

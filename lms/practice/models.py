@@ -4,8 +4,8 @@ feedback.
 
 Confidentiality: ``Presentation.challenge`` and the text of ``Action`` and
 ``FollowThrough`` belong to the presenter and the set's facilitators. Only the queries in
-``lms.practice.queries`` named for them read those columns; everything supervisors and
-leads see comes from the aggregate queries, which never select them.
+``lms.practice.confidential`` read those columns; everything supervisors and leads see
+comes from the aggregate queries in ``lms.practice.aggregates``, which never select them.
 """
 
 from __future__ import annotations

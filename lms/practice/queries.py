@@ -1,29 +1,25 @@
-"""Reading observed practice from the database.
+"""Reading observed practice from the database: the records that pages share.
 
 Confidentiality: the text of a challenge, an action (with its supports and risks) and a
-follow-through's learning note is read ONLY by the functions in the "Confidential text"
-section, which the views call only after ``permissions.can_read_text`` (the set's
-facilitators) or for the presenter's own actions. Everything a supervisor or lead sees
-comes from the "Counts and themes" section, whose queries never select those columns.
+follow-through's learning note is read ONLY by the functions in
+``lms.practice.confidential``, which the views call only after
+``permissions.can_read_text`` (the set's facilitators) or for the presenter's own
+actions. Everything a supervisor or lead sees comes from ``lms.practice.aggregates``,
+whose queries never select those columns; nor do the queries here.
 """
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass
 
 from sqlalchemy.orm.attributes import set_committed_value
 
 from lms.accounts.models import User
-from lms.db_types import utcnow
 from lms.extensions import db
 from lms.practice.models import (
     Action,
     FeedbackReceipt,
-    FeedbackResponse,
     FollowThrough,
-    FollowThroughStatus,
     PracticeAttendance,
     PracticeAttendanceStatus,
     PracticeSession,
@@ -33,7 +29,6 @@ from lms.practice.models import (
     SetFacilitator,
     SetMember,
     SetStatus,
-    Theme,
     TraineeProfile,
 )
 
@@ -288,317 +283,3 @@ def feedback_receipts(session_ids: list[int], user_id: int) -> set[int]:
             )
         )
     )
-
-
-# --- Confidential text (presenter and the set's facilitators only) ---------------------------
-
-
-def presentations(session_id: int) -> list[Presentation]:
-    """A session's presentations with their actions: CONFIDENTIAL, for the set's
-    facilitators only."""
-    found = list(
-        db.session.scalars(
-            db.select(Presentation)
-            .where(Presentation.session_id == session_id)
-            .options(db.joinedload(Presentation.presenter).options(NO_ROLES))
-            .order_by(Presentation.position, Presentation.id)
-        )
-    )
-    by_presentation: dict[int, list[Action]] = {p.id: [] for p in found}
-    if found:
-        for action in db.session.scalars(
-            db.select(Action)
-            .where(Action.presentation_id.in_(list(by_presentation)))
-            .order_by(Action.position)
-        ):
-            by_presentation[action.presentation_id].append(action)
-    for p in found:
-        p.actions = by_presentation[p.id]  # plain attribute for the page
-    return found
-
-
-def actions_of(presentation_id: int) -> list[Action]:
-    return list(
-        db.session.scalars(
-            db.select(Action)
-            .where(Action.presentation_id == presentation_id)
-            .order_by(Action.position)
-        )
-    )
-
-
-@dataclass
-class ReportBackItem:
-    action: Action
-    session_number: int  # where it was agreed
-    carried: int  # how many times it has been carried forward before
-    follow_through: FollowThrough | None  # recorded at this session, if any
-
-
-def report_back(session: PracticeSession) -> list[ReportBackItem]:
-    """The earlier actions to report back on at ``session``: CONFIDENTIAL text.
-
-    An action is open until a session before this one gave it a final answer (done,
-    partly, not done, dropped); "carried forward" keeps it open for the next session."""
-    earlier = (
-        db.select(PracticeSession.id)
-        .where(PracticeSession.set_id == session.set_id, PracticeSession.number < session.number)
-        .scalar_subquery()
-    )
-    actions = list(
-        db.session.scalars(
-            db.select(Action)
-            .where(Action.set_id == session.set_id, Action.session_id.in_(earlier))
-            .options(db.joinedload(Action.owner).options(NO_ROLES), db.joinedload(Action.session))
-            .order_by(Action.session_id, Action.owner_id, Action.position)
-        )
-    )
-    if not actions:
-        return []
-    numbers = {s.id: s.number for s in session.set.sessions}
-    follow = list(
-        db.session.scalars(
-            db.select(FollowThrough).where(FollowThrough.action_id.in_([a.id for a in actions]))
-        )
-    )
-    final_before: set[int] = set()
-    carried: Counter[int] = Counter()
-    here: dict[int, FollowThrough] = {}
-    for record in follow:
-        number = numbers.get(record.session_id, 0)
-        if record.session_id == session.id:
-            here[record.action_id] = record
-        elif number < session.number:
-            if record.status == FollowThroughStatus.CARRIED_FORWARD:
-                carried[record.action_id] += 1
-            else:
-                final_before.add(record.action_id)
-    return [
-        ReportBackItem(a, a.session.number, carried[a.id], here.get(a.id))
-        for a in actions
-        if a.id not in final_before
-    ]
-
-
-def own_actions(user_id: int) -> list[tuple[Action, list[FollowThrough]]]:
-    """A trainee's own actions with what became of them (their own text only)."""
-    actions = list(
-        db.session.scalars(
-            db.select(Action)
-            .where(Action.owner_id == user_id)
-            .options(db.joinedload(Action.session))
-            .order_by(Action.created_at.desc(), Action.position)
-        )
-    )
-    follow: dict[int, list[FollowThrough]] = {a.id: [] for a in actions}
-    if actions:
-        for record in db.session.scalars(
-            db.select(FollowThrough)
-            .where(FollowThrough.action_id.in_(list(follow)))
-            .order_by(FollowThrough.recorded_at)
-        ):
-            follow[record.action_id].append(record)
-    return [(a, follow[a.id]) for a in actions]
-
-
-# --- Counts and themes (what supervisors and leads see: never text) --------------------------
-
-
-@dataclass
-class SetSummary:
-    sessions_planned: int = 0
-    sessions_held: int = 0
-    attendance: Counter | None = None  # status -> lines
-    presentations: int = 0
-    presenters: int = 0  # distinct members who have presented
-    members: int = 0
-    actions: int = 0
-    follow_through: Counter | None = None  # status -> count
-    themes: Counter | None = None  # theme -> presentations
-
-    @property
-    def attendance_rate(self) -> int | None:
-        lines = sum(self.attendance.values()) if self.attendance else 0
-        if not lines:
-            return None
-        here = (
-            self.attendance[PracticeAttendanceStatus.PRESENT]
-            + self.attendance[PracticeAttendanceStatus.LATE]
-        )
-        return round(100 * here / lines)
-
-    @property
-    def follow_through_rate(self) -> int | None:
-        """Done or partly done, of the actions given a final answer."""
-        if not self.follow_through:
-            return None
-        final = sum(
-            n for s, n in self.follow_through.items() if s != FollowThroughStatus.CARRIED_FORWARD
-        )
-        if not final:
-            return None
-        done = (
-            self.follow_through[FollowThroughStatus.DONE]
-            + self.follow_through[FollowThroughStatus.PARTLY]
-        )
-        return round(100 * done / final)
-
-
-def set_summaries(set_ids: list[int]) -> dict[int, SetSummary]:
-    """Counts, rates and theme tags per set, in a fixed number of queries. No text is read."""
-    summaries = {
-        sid: SetSummary(attendance=Counter(), follow_through=Counter(), themes=Counter())
-        for sid in set_ids
-    }
-    if not set_ids:
-        return summaries
-    now = utcnow()
-    for sid, planned, held in db.session.execute(
-        db.select(
-            PracticeSession.set_id,
-            db.func.count(PracticeSession.id),
-            db.func.count(PracticeSession.id).filter(PracticeSession.starts_at <= now),
-        )
-        .where(PracticeSession.set_id.in_(set_ids))
-        .group_by(PracticeSession.set_id)
-    ):
-        summaries[sid].sessions_planned = planned
-        summaries[sid].sessions_held = held
-    for sid, status, n in db.session.execute(
-        db.select(PracticeSession.set_id, PracticeAttendance.status, db.func.count())
-        .join(PracticeAttendance, PracticeAttendance.session_id == PracticeSession.id)
-        .where(PracticeSession.set_id.in_(set_ids))
-        .group_by(PracticeSession.set_id, PracticeAttendance.status)
-    ):
-        summaries[sid].attendance[status] += n
-    for sid, theme, n in db.session.execute(
-        db.select(Presentation.set_id, Presentation.theme, db.func.count(Presentation.id))
-        .where(Presentation.set_id.in_(set_ids))
-        .group_by(Presentation.set_id, Presentation.theme)
-    ):
-        summaries[sid].presentations += n
-        if theme is not None:
-            summaries[sid].themes[theme] += n
-    for sid, people in db.session.execute(
-        db.select(Presentation.set_id, db.func.count(Presentation.presenter_id.distinct()))
-        .where(Presentation.set_id.in_(set_ids))
-        .group_by(Presentation.set_id)
-    ):
-        summaries[sid].presenters = people
-    for sid, n in db.session.execute(
-        db.select(SetMember.set_id, db.func.count(SetMember.id))
-        .where(SetMember.set_id.in_(set_ids))
-        .group_by(SetMember.set_id)
-    ):
-        summaries[sid].members = n
-    for sid, n in db.session.execute(
-        db.select(Action.set_id, db.func.count(Action.id))
-        .where(Action.set_id.in_(set_ids))
-        .group_by(Action.set_id)
-    ):
-        summaries[sid].actions = n
-    for sid, status, n in db.session.execute(
-        db.select(Action.set_id, FollowThrough.status, db.func.count(FollowThrough.id))
-        .join(FollowThrough, FollowThrough.action_id == Action.id)
-        .where(Action.set_id.in_(set_ids))
-        .group_by(Action.set_id, FollowThrough.status)
-    ):
-        summaries[sid].follow_through[status] += n
-    return summaries
-
-
-def session_presenter_counts(session_ids: list[int]) -> dict[int, int]:
-    if not session_ids:
-        return {}
-    return dict(
-        db.session.execute(
-            db.select(Presentation.session_id, db.func.count(Presentation.id))
-            .where(Presentation.session_id.in_(session_ids))
-            .group_by(Presentation.session_id)
-        ).all()
-    )
-
-
-def themes_of(session_ids: list[int]) -> dict[int, list[Theme]]:
-    """Theme tags per session (no text)."""
-    found: dict[int, list[Theme]] = {sid: [] for sid in session_ids}
-    if session_ids:
-        for sid, theme in db.session.execute(
-            db.select(Presentation.session_id, Presentation.theme).where(
-                Presentation.session_id.in_(session_ids), Presentation.theme.is_not(None)
-            )
-        ):
-            found[sid].append(theme)
-    return found
-
-
-@dataclass
-class FeedbackSummary:
-    responses: int
-    means: dict[str, float]  # question -> mean (1 to 5)
-    agree: dict[str, int]  # question -> % agree or strongly agree
-    comments: list[str]
-
-
-def feedback_summary(session_ids: list[int], threshold: int) -> FeedbackSummary | None:
-    """Aggregated feedback over the sessions, or None below ``threshold`` responses."""
-    if not session_ids:
-        return None
-    rows = db.session.execute(
-        db.select(
-            FeedbackResponse.kept_to_time,
-            FeedbackResponse.fair_say,
-            FeedbackResponse.questions_helped,
-            FeedbackResponse.clear_action,
-            FeedbackResponse.comment,
-        ).where(FeedbackResponse.session_id.in_(session_ids))
-    ).all()
-    if len(rows) < threshold:
-        return None
-    keys = ("kept_to_time", "fair_say", "questions_helped", "clear_action")
-    means, agree = {}, {}
-    for i, key in enumerate(keys):
-        values = [row[i] for row in rows]
-        means[key] = round(sum(values) / len(values), 1)
-        agree[key] = round(100 * sum(1 for v in values if v >= 4) / len(values))
-    comments = sorted(row[4] for row in rows if row[4])  # sorted, so order gives nobody away
-    return FeedbackSummary(len(rows), means, agree, comments)
-
-
-def feedback_counts(session_ids: list[int]) -> dict[int, int]:
-    if not session_ids:
-        return {}
-    return dict(
-        db.session.execute(
-            db.select(FeedbackResponse.session_id, db.func.count(FeedbackResponse.id))
-            .where(FeedbackResponse.session_id.in_(session_ids))
-            .group_by(FeedbackResponse.session_id)
-        ).all()
-    )
-
-
-def register_counts(session_ids: list[int]) -> dict[tuple[int, PracticeAttendanceStatus], int]:
-    if not session_ids:
-        return {}
-    return {
-        (sid, status): n
-        for sid, status, n in db.session.execute(
-            db.select(PracticeAttendance.session_id, PracticeAttendance.status, db.func.count())
-            .where(PracticeAttendance.session_id.in_(session_ids))
-            .group_by(PracticeAttendance.session_id, PracticeAttendance.status)
-        )
-    }
-
-
-def follow_through_counts(session_ids: list[int]) -> dict[tuple[int, FollowThroughStatus], int]:
-    """Report-back answers given at each session, by status (no notes)."""
-    if not session_ids:
-        return {}
-    return {
-        (sid, status): n
-        for sid, status, n in db.session.execute(
-            db.select(FollowThrough.session_id, FollowThrough.status, db.func.count())
-            .where(FollowThrough.session_id.in_(session_ids))
-            .group_by(FollowThrough.session_id, FollowThrough.status)
-        )
-    }

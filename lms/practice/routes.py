@@ -15,11 +15,21 @@ from lms.accounts.models import Role
 from lms.calendar import ics_many
 from lms.db_types import utcnow
 from lms.forms import add_error
-from lms.practice import bp, permissions, queries, services
+from lms.practice import (
+    aggregates,
+    bp,
+    confidential,
+    permissions,
+    queries,
+    running,
+    scheduling,
+    services,
+)
 from lms.practice.forms import CharterForm, FeedbackForm, LogForm, ScheduleForm
 from lms.practice.holidays import HOLIDAY_LABELS, nation_for_region
 from lms.practice.models import PracticeSession, PracticeSet
-from lms.practice.services import PracticeError, SchedulePlan
+from lms.practice.scheduling import SchedulePlan
+from lms.practice.services import PracticeError
 
 PEOPLE = (Role.FACILITATOR, Role.TRAINEE, Role.SUPERVISOR, Role.LEAD)
 
@@ -103,18 +113,20 @@ def show_set(set_id: int):
         "questions": services.FEEDBACK_QUESTIONS,
     }
     if runs or not member:
-        context["ledger"] = services.ledger(practice_set)
-        context["summary"] = queries.set_summaries([practice_set.id])[practice_set.id]
-        context["presenter_counts"] = queries.session_presenter_counts(session_ids)
-        context["feedback_counts"] = queries.feedback_counts(session_ids)
+        context["ledger"] = running.ledger(practice_set)
+        context["summary"] = aggregates.set_summaries([practice_set.id])[practice_set.id]
+        context["presenter_counts"] = aggregates.session_presenter_counts(session_ids)
+        context["feedback_counts"] = aggregates.feedback_counts(session_ids)
     if runs:
         context["logs"] = queries.session_logs(session_ids, current_user.id)
-        context["feedback"] = queries.feedback_summary(session_ids, services.FEEDBACK_THRESHOLD)
+        context["feedback"] = aggregates.feedback_summary(session_ids, services.FEEDBACK_THRESHOLD)
         context["threshold"] = services.FEEDBACK_THRESHOLD
     if member:
         context["membership"] = queries.membership(practice_set.id, current_user.id)
         context["own_actions"] = [
-            (a, f) for a, f in queries.own_actions(current_user.id) if a.set_id == practice_set.id
+            (a, f)
+            for a, f in confidential.own_actions(current_user.id)
+            if a.set_id == practice_set.id
         ]
         context["answered"] = queries.feedback_receipts(session_ids, current_user.id)
         context["own_register"] = queries.own_attendance(session_ids, current_user.id)
@@ -125,7 +137,7 @@ def show_set(set_id: int):
 @role_required(*PEOPLE)
 def set_calendar(set_id: int):
     practice_set = load_set(set_id)
-    body = ics_many(services.calendar_events(practice_set))
+    body = ics_many(scheduling.calendar_events(practice_set))
     return (
         body,
         200,
@@ -167,14 +179,14 @@ def book_sessions(set_id: int):
         )
         try:
             if request.form.get("action") == "book":
-                services.schedule_set(
+                scheduling.schedule_set(
                     practice_set, plan, form.venue.data, form.joining_link.data, current_user
                 )
                 flash(
                     _("Sessions booked. Everyone in the set has been sent the calendar invitation.")
                 )
                 return redirect(url_for("practice.show_set", set_id=practice_set.id))
-            preview = services.preview_schedule(plan)
+            preview = scheduling.preview_schedule(plan)
         except PracticeError as exc:
             add_error(form, exc.field, exc.message)
     return render_template(
@@ -214,15 +226,15 @@ def show_session(session_id: int):
         member=member,
         register=register if not member else {},
         own_status=register.get(current_user.id) if member else None,
-        themes=queries.themes_of([session.id])[session.id] if not member else [],
+        themes=aggregates.themes_of([session.id])[session.id] if not member else [],
         presenters=len(queries.presenters(session.id)),
         can_give_feedback=member and services.can_give_feedback(session, current_user),
         gave_feedback=member and queries.gave_feedback(session.id, current_user.id),
         log=queries.session_log(session.id, current_user.id) if runs else None,
-        feedback=queries.feedback_summary([session.id], services.FEEDBACK_THRESHOLD)
+        feedback=aggregates.feedback_summary([session.id], services.FEEDBACK_THRESHOLD)
         if runs
         else None,
-        responses=queries.feedback_counts([session.id]).get(session.id, 0),
+        responses=aggregates.feedback_counts([session.id]).get(session.id, 0),
         threshold=services.FEEDBACK_THRESHOLD,
         questions=services.FEEDBACK_QUESTIONS,
         now=utcnow(),
@@ -299,7 +311,7 @@ def set_summary_csv(set_id: int):
         subject=practice_set,
         reason="not their set",
     )
-    body = services.summary_csv(practice_set)
+    body = scheduling.summary_csv(practice_set)
     return (
         body,
         200,

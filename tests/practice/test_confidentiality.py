@@ -10,9 +10,9 @@ import html
 import pytest
 
 from lms.extensions import db
-from lms.practice import queries, services
+from lms.practice import aggregates, confidential, running, scheduling
 from lms.practice.models import FollowThroughStatus, PracticeAttendanceStatus, Theme
-from lms.practice.services import ActionDraft
+from lms.practice.running import ActionDraft
 from tests.practice.test_pages import FETCH, World, build_world
 
 # Distinctive strings in every confidential column.
@@ -53,25 +53,25 @@ def world(make_set, make_user) -> World:
     ada, ben = w.members[:2]
     facilitator = w.facilitator
     present = {m.id: PracticeAttendanceStatus.PRESENT for m in w.members}
-    services.start_session(s1, facilitator)
-    services.record_register(s1, present, facilitator)
-    presentation = services.add_presenter(s1, ada.id, facilitator)
-    services.save_presentation(
+    running.start_session(s1, facilitator)
+    running.record_register(s1, present, facilitator)
+    presentation = running.add_presenter(s1, ada.id, facilitator)
+    running.save_presentation(
         presentation,
         Theme.ESCALATION,
         CHALLENGE,
         [ActionDraft(ACTION, SUPPORTS, RISKS)],
         facilitator,
     )
-    services.close_session(s1, facilitator)
-    services.start_session(s2, facilitator)
-    services.record_register(s2, present, facilitator)
-    [item] = queries.report_back(s2)
-    services.record_follow_through(
+    running.close_session(s1, facilitator)
+    running.start_session(s2, facilitator)
+    running.record_register(s2, present, facilitator)
+    [item] = confidential.report_back(s2)
+    running.record_follow_through(
         s2, {item.action.id: (FollowThroughStatus.DONE, NOTE)}, facilitator
     )
-    presentation = services.add_presenter(s2, ben.id, facilitator)
-    services.save_presentation(
+    presentation = running.add_presenter(s2, ben.id, facilitator)
+    running.save_presentation(
         presentation, Theme.ROTA_WORKFLOW, BEN_CHALLENGE, [ActionDraft(BEN_ACTION)], facilitator
     )
     db.session.flush()
@@ -242,13 +242,13 @@ def test_the_count_queries_never_select_text(world, count_queries):
     set_ids = [world.practice_set.id, world.other_set.id]
     session_ids = [s.id for s in world.practice_set.sessions]
     with count_queries() as sql:
-        summaries = queries.set_summaries(set_ids)
-        registers = queries.register_counts(session_ids)
-        follow = queries.follow_through_counts(session_ids)
-        themes = queries.themes_of(session_ids)
-        presenters = queries.session_presenter_counts(session_ids)
-        feedback = queries.feedback_counts(session_ids)
-        csv = services.summary_csv(world.practice_set)
+        summaries = aggregates.set_summaries(set_ids)
+        registers = aggregates.register_counts(session_ids)
+        follow = aggregates.follow_through_counts(session_ids)
+        themes = aggregates.themes_of(session_ids)
+        presenters = aggregates.session_presenter_counts(session_ids)
+        feedback = aggregates.feedback_counts(session_ids)
+        csv = scheduling.summary_csv(world.practice_set)
     # They did find the data...
     summary = summaries[world.practice_set.id]
     assert (summary.presentations, summary.actions, summary.presenters) == (2, 2, 2)
@@ -269,8 +269,8 @@ def test_the_count_queries_never_select_text(world, count_queries):
 def test_the_text_queries_do_select_text(world, count_queries):
     """The check above would catch a text column: the confidential queries show it."""
     with count_queries() as sql:
-        queries.report_back(world.practice_set.sessions[1])
-        queries.presentations(world.practice_set.sessions[0].id)
+        confidential.report_back(world.practice_set.sessions[1])
+        confidential.presentations(world.practice_set.sessions[0].id)
     selected = "\n".join(sql.statements)
     for column in TEXT_COLUMNS:
         assert column in selected, column

@@ -16,7 +16,17 @@ from lms.curriculum.services import LONDON
 from lms.db_types import utcnow
 from lms.demo import DEMO_PASSWORD, seed_demo
 from lms.notifications.models import EmailMessage, Notification
-from lms.practice import holidays, queries, services
+from lms.practice import (
+    aggregates,
+    allocation_data,
+    allocation_runs,
+    confidential,
+    equity,
+    holidays,
+    queries,
+    running,
+    services,
+)
 from lms.practice.demo_data import GMTS
 from lms.practice.models import (
     Action,
@@ -170,7 +180,7 @@ def test_set_1_has_three_held_sessions_and_three_to_come_off_bank_holidays(seede
 
 def assert_off_bank_holidays(practice_set: PracticeSet, at: tuple[int, int]) -> None:
     for s in practice_set.sessions:
-        local = services.local_start(s)
+        local = running.local_start(s)
         assert holidays.holiday_on(practice_set.nation, local.date()) is None
         assert local.weekday() < 5 and (local.hour, local.minute) == at
         assert s.minutes == 90
@@ -183,7 +193,7 @@ def test_sessions_that_would_fall_on_a_bank_holiday_move_to_the_next_working_day
     set_1 = demo_set(db, "Set 1")
     moved = [s for s in set_1.sessions if s.moved_from is not None]
     assert [(s.number, s.holiday) for s in moved] == [(2, "christmas")]
-    assert services.local_start(moved[0]).date() == date(2024, 12, 27)  # after Boxing Day
+    assert running.local_start(moved[0]).date() == date(2024, 12, 27)  # after Boxing Day
     assert_off_bank_holidays(set_1, (10, 0))
     assert_off_bank_holidays(demo_set(db, "Set 2"), (14, 0))
 
@@ -213,17 +223,17 @@ def test_presenters_keep_present_once_equity_and_each_has_actions(seeded):
             for uid, status in register.items()
             if status in (PracticeAttendanceStatus.PRESENT, PracticeAttendanceStatus.LATE)
         ]
-        presentations = queries.presentations(s.id)
+        presentations = confidential.presentations(s.id)
         assert len(presentations) == 2
         for p in presentations:
             assert p.presenter_id in here and p.theme is not None and p.challenge
             if presented[p.presenter_id]:
                 assert all(presented[uid] for uid in here), "presented twice before others"
-            assert 1 <= len(queries.actions_of(p.id)) <= 2
+            assert 1 <= len(confidential.actions_of(p.id)) <= 2
         presented.update(p.presenter_id for p in presentations)
         if s.number == 2:
             assert tom.id in {p.presenter_id for p in presentations}
-    assert services.equity.spread(services.ledger(set_1)) == 0
+    assert equity.spread(running.ledger(set_1)) == 0
 
 
 def test_follow_through_is_reported_and_one_action_waits_for_session_4(seeded):
@@ -235,7 +245,7 @@ def test_follow_through_is_reported_and_one_action_waits_for_session_4(seeded):
         found = db.select(FollowThrough).where(FollowThrough.session_id == s.id)
         reported[s.number] = {f.action.session_id for f in db.session.scalars(found)}
     assert one.id in reported[2] and two.id in reported[3]
-    waiting = queries.report_back(four)
+    waiting = confidential.report_back(four)
     carried = [item for item in waiting if item.carried]
     assert carried and carried[0].action.owner.email == "trainee@example.org"
     assert {item.session_number for item in waiting} == {2, 3}
@@ -250,9 +260,9 @@ def test_logs_and_anonymous_feedback(seeded):
     fatima = person(db, "facilitator@example.org")
     held = set_1.sessions[:3]
     assert len(queries.session_logs([s.id for s in held], fatima.id)) == 3
-    feedback = queries.feedback_counts([s.id for s in set_1.sessions])
+    feedback = aggregates.feedback_counts([s.id for s in set_1.sessions])
     assert [feedback.get(s.id, 0) for s in set_1.sessions] == [4, 3, 2, 0, 0, 0]
-    assert queries.feedback_summary([held[2].id], services.FEEDBACK_THRESHOLD) is None
+    assert aggregates.feedback_summary([held[2].id], services.FEEDBACK_THRESHOLD) is None
     tom = person(db, "trainee@example.org")
     assert services.can_give_feedback(held[2], tom)  # something left for the demo to do
 
@@ -287,17 +297,17 @@ def test_set_2_is_booked_and_some_trainees_are_left_for_the_allocator(seeded):
     }
     assert set_2.sessions and all(s.starts_at > now for s in set_2.sessions)
     assert set_2.venue and set_2.joining_link
-    left = services.unallocated_trainees(GMTS)
+    left = allocation_data.unallocated_trainees(GMTS)
     assert len(left) >= 3
     lead = person(db, "lead@example.org")
-    run = services.run_allocation(running_intake(db), GMTS, None, by=lead)
+    run = allocation_runs.run_allocation(running_intake(db), GMTS, None, by=lead)
     assert len(queries.run_sets(run.id)) == 1 and run.unplaced == []
 
 
 def test_every_set_keeps_the_rules(seeded):
     db = seeded
     sets = [demo_set(db, "Set 1"), demo_set(db, "Set 2")]
-    for check in services.check_sets(sets):
+    for check in allocation_runs.check_sets(sets):
         assert check.breaches == [], check.practice_set.name
         assert 5 <= len(check.practice_set.members) <= 8
     profiles = {

@@ -14,7 +14,7 @@ from lms.applications.models import Application, ApplicationStatus, DeliveryMode
 from lms.curriculum.services import join_intake
 from lms.extensions import db
 from lms.notifications.models import Notification
-from lms.practice import allocation, services
+from lms.practice import allocation, allocation_data, allocation_runs
 from lms.practice.models import AllocationRun, PracticeSet, SetStatus, TraineeProfile
 
 COHORT = "GMTS A"
@@ -124,7 +124,7 @@ def world(make_facilitator, make_trainee, lead, intake):
 
 
 def propose(w) -> AllocationRun:
-    run = services.run_allocation(w.intake, COHORT, None, by=w.lead)
+    run = allocation_runs.run_allocation(w.intake, COHORT, None, by=w.lead)
     db.session.flush()
     return run
 
@@ -154,8 +154,8 @@ def page_of(client, intake) -> str:
 
 def test_every_reason_the_allocator_gives_has_a_plain_english_sentence():
     for code in allocation.REASON_CODES:
-        assert code in services.REASON_LABELS, code
-        assert services.reason_text({"code": code}) != code
+        assert code in allocation_data.REASON_LABELS, code
+        assert allocation_data.reason_text({"code": code}) != code
 
 
 # --- The workflow ----------------------------------------------------------------------------
@@ -281,7 +281,7 @@ def test_giving_one_facilitator_two_sets_breaks_a_rule(world, login):
 def test_a_confirmed_set_cannot_be_edited(world, login):
     run = propose(world)
     sets = proposed_sets(world.intake)
-    services.confirm_run(run, by=world.lead)
+    allocation_runs.confirm_run(run, by=world.lead)
     client = login(world.lead)
     target = set_of(world.manager, sets)
     response = client.post(

@@ -13,7 +13,7 @@ import pytest
 from lms.accounts.models import Role, User
 from lms.db_types import utcnow
 from lms.extensions import db
-from lms.practice import queries, services
+from lms.practice import confidential, queries, running, services
 from lms.practice.models import (
     FeedbackReceipt,
     FeedbackResponse,
@@ -26,7 +26,7 @@ from lms.practice.models import (
     SetStatus,
     Theme,
 )
-from lms.practice.services import ActionDraft
+from lms.practice.running import ActionDraft
 from lms.supervision.models import GroupMembership, SupervisionGroup
 
 NAMES = ("Ada Able", "Ben Bold", "Cal Calm", "Dee Deft", "Eve Even", "Fin Fair")
@@ -250,8 +250,8 @@ def expected(table: dict[str, dict], page: str, who: str):
 
 def a_presentation(w: World) -> Presentation:
     """A presenter with an action at the first session, for the presentation routes."""
-    presentation = services.add_presenter(w.session, w.members[2].id, w.facilitator)
-    services.save_presentation(presentation, None, None, [ActionDraft("Act")], w.facilitator)
+    presentation = running.add_presenter(w.session, w.members[2].id, w.facilitator)
+    running.save_presentation(presentation, None, None, [ActionDraft("Act")], w.facilitator)
     return presentation
 
 
@@ -286,7 +286,7 @@ def test_nobody_but_the_sets_facilitators_changes_it(world, login, who):
     assert session.started_at is None and session.closed_at is None
     assert queries.register(session.id) == {}
     assert [pid for pid, _ in queries.presenters(session.id)] == [world.members[2].id]
-    assert len(queries.actions_of(presentation.id)) == 1
+    assert len(confidential.actions_of(presentation.id)) == 1
     assert db.session.scalar(db.select(db.func.count(FeedbackReceipt.id))) == 0
     assert db.session.scalar(db.select(db.func.count(SessionLog.id))) == 0
     if who != "member":
@@ -417,7 +417,7 @@ def test_running_a_session_from_the_console_without_javascript(world, login):
     assert response.location.endswith(f"#presentation-{presentation_id}")
     presentation = db.session.get(Presentation, presentation_id)
     assert presentation.theme == Theme.ROTA_WORKFLOW
-    assert [a.text for a in queries.actions_of(presentation_id)] == [
+    assert [a.text for a in confidential.actions_of(presentation_id)] == [
         "Ask for the rota data",
         "Talk to the other ward",
     ]
@@ -447,15 +447,15 @@ def test_running_a_session_from_the_console_without_javascript(world, login):
 def test_report_back_and_removing_a_presenter_without_javascript(world, login):
     s1, s2 = world.practice_set.sessions[:2]
     ada, ben = world.members[:2]
-    services.start_session(s1, world.facilitator)
-    presentation = services.add_presenter(s1, ada.id, world.facilitator)
-    services.save_presentation(
+    running.start_session(s1, world.facilitator)
+    presentation = running.add_presenter(s1, ada.id, world.facilitator)
+    running.save_presentation(
         presentation, None, None, [ActionDraft("Ada's first step")], world.facilitator
     )
     client = login(world.facilitator)
     page = text(client.get(f"/practice/sessions/{s2.id}/console"))
     assert "Ada's first step" in page and "from session 1" in page
-    [item] = queries.report_back(s2)
+    [item] = confidential.report_back(s2)
     field = f"follow-action_{item.action.id}"
     base = f"/practice/sessions/{s2.id}/console"
     # A note without an answer is refused, and what was typed stays.
@@ -467,14 +467,14 @@ def test_report_back_and_removing_a_presenter_without_javascript(world, login):
         base + "/follow-through", data={field: "carried_forward", field + "_note": "Next time"}
     )
     assert response.status_code == 302
-    [item] = queries.report_back(s2)
+    [item] = confidential.report_back(s2)
     assert item.follow_through.status == FollowThroughStatus.CARRIED_FORWARD
     assert "carried forward 1 time" in text(
         client.get(f"/practice/sessions/{world.practice_set.sessions[2].id}/console")
     )
 
-    services.start_session(s2, world.facilitator)
-    empty = services.add_presenter(s2, ben.id, world.facilitator)
+    running.start_session(s2, world.facilitator)
+    empty = running.add_presenter(s2, ben.id, world.facilitator)
     assert f"Remove {ben.name} as a presenter" in text(client.get(base))
     assert client.post(f"/practice/presentations/{empty.id}/remove").status_code == 302
     assert queries.presenters(s2.id) == []
@@ -482,8 +482,8 @@ def test_report_back_and_removing_a_presenter_without_javascript(world, login):
 
 def test_a_console_error_without_javascript_keeps_what_was_typed(world, login):
     client = login(world.facilitator)
-    services.start_session(world.session, world.facilitator)
-    presentation = services.add_presenter(world.session, world.members[0].id, world.facilitator)
+    running.start_session(world.session, world.facilitator)
+    presentation = running.add_presenter(world.session, world.members[0].id, world.facilitator)
     url = f"/practice/presentations/{presentation.id}"
     # Supports without an action: the service refuses it.
     response = client.post(
@@ -507,7 +507,7 @@ def test_a_console_error_without_javascript_keeps_what_was_typed(world, login):
     assert "This must be 2,000 characters or fewer" in page and "LONG" + "x" * 2000 in page
     assert_error_links_land(page)
     # Someone away cannot be added as a presenter.
-    services.record_register(
+    running.record_register(
         world.session, {world.members[1].id: PracticeAttendanceStatus.ABSENT}, world.facilitator
     )
     response = client.post(
@@ -517,7 +517,7 @@ def test_a_console_error_without_javascript_keeps_what_was_typed(world, login):
     assert response.status_code == 400
     assert "Someone who is not here cannot present" in text(response)
     assert_error_links_land(text(response))
-    assert queries.actions_of(presentation.id) == []
+    assert confidential.actions_of(presentation.id) == []
 
 
 # --- The console with JavaScript (JSON) ----------------------------------------------------
@@ -572,7 +572,7 @@ def test_the_console_answers_json_when_asked(world, login):
     )
     assert response.status_code == 400
     assert response.json["errors"] == ["This must be 2,000 characters or fewer"]
-    assert [a.text for a in queries.actions_of(presentation_id)] == ["Draft", "Second"]
+    assert [a.text for a in confidential.actions_of(presentation_id)] == ["Draft", "Second"]
 
     response = client.post(base + "/close", headers=FETCH)
     assert response.status_code == 400 and response.json["ok"] is False
@@ -593,9 +593,9 @@ def test_the_console_answers_json_when_asked(world, login):
 
 def test_report_back_answers_json(world, login):
     s1, s2 = world.practice_set.sessions[:2]
-    presentation = services.add_presenter(s1, world.members[0].id, world.facilitator)
-    services.save_presentation(presentation, None, None, [ActionDraft("A step")], world.facilitator)
-    [item] = queries.report_back(s2)
+    presentation = running.add_presenter(s1, world.members[0].id, world.facilitator)
+    running.save_presentation(presentation, None, None, [ActionDraft("A step")], world.facilitator)
+    [item] = confidential.report_back(s2)
     field = f"follow-action_{item.action.id}"
     client = login(world.facilitator)
     url = f"/practice/sessions/{s2.id}/console/follow-through"
@@ -604,7 +604,7 @@ def test_report_back_answers_json(world, login):
     assert "Select what became of Ada Able's action" in response.json["errors"][0]
     response = client.post(url, data={field: "done", field + "_note": "Went well"}, headers=FETCH)
     assert response.json["ok"] is True
-    [item] = queries.report_back(s2)
+    [item] = confidential.report_back(s2)
     assert item.follow_through.learning_note == "Went well"
 
 
@@ -780,19 +780,22 @@ def fill(practice_set: PracticeSet, sessions: int) -> None:
     facilitator = practice_set.facilitators[0].user
     members = [m.user for m in practice_set.members]
     for n, session in enumerate(practice_set.sessions[:sessions]):
-        services.start_session(session, facilitator)
-        services.record_register(
+        running.start_session(session, facilitator)
+        running.record_register(
             session, {m.id: PracticeAttendanceStatus.PRESENT for m in members}, facilitator
         )
-        services.record_follow_through(
+        running.record_follow_through(
             session,
-            {i.action.id: (FollowThroughStatus.DONE, "Note") for i in queries.report_back(session)},
+            {
+                i.action.id: (FollowThroughStatus.DONE, "Note")
+                for i in confidential.report_back(session)
+            },
             facilitator,
         )
         # The first member presents every time, so they have actions on their page.
         for who in (members[0], members[1 + n % (len(members) - 1)]):
-            presentation = services.add_presenter(session, who.id, facilitator)
-            services.save_presentation(
+            presentation = running.add_presenter(session, who.id, facilitator)
+            running.save_presentation(
                 presentation,
                 Theme.PRIORITISATION,
                 "Challenge",
@@ -807,7 +810,7 @@ def fill(practice_set: PracticeSet, sessions: int) -> None:
                 "Fine",
             )
         services.save_log(session, facilitator, "Well", "Better")
-        services.close_session(session, facilitator)
+        running.close_session(session, facilitator)
 
 
 def measure(client, count_queries, urls: list[str]) -> list[int]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from lms.practice import services
+from lms.practice import scheduling
 from lms.schedule import PERIODIC_JOBS
 
 
@@ -17,8 +17,8 @@ def test_reminders_go_once_to_members_and_facilitators_with_access_needs(
     member.needs_captions = True
     member.access_notes = "Prefers the camera off"
 
-    assert services.send_session_reminders() == 1
-    assert services.send_session_reminders() == 0  # idempotent
+    assert scheduling.send_session_reminders() == 1
+    assert scheduling.send_session_reminders() == 0  # idempotent
 
     emails = outbox()
     recipients = {e.recipient for e in emails}
@@ -35,7 +35,7 @@ def test_only_sessions_within_a_day_and_confirmed_sets_are_reminded(make_set):
 
     make_set(sessions=1, first=datetime.now(UTC) + timedelta(days=3))
     make_set(sessions=1, first=datetime.now(UTC) + timedelta(hours=5), status=SetStatus.PROPOSED)
-    assert services.send_session_reminders() == 0
+    assert scheduling.send_session_reminders() == 0
 
 
 def test_the_reminder_job_runs_hourly_with_the_others():

@@ -17,7 +17,7 @@ from lms.calendar import event_uid
 from lms.curriculum.services import london_to_utc
 from lms.db_types import utcnow
 from lms.extensions import db
-from lms.practice import queries, services
+from lms.practice import aggregates, confidential, queries, running, scheduling, services
 from lms.practice.holidays import bank_holidays
 from lms.practice.models import (
     Action,
@@ -31,7 +31,9 @@ from lms.practice.models import (
     SetStatus,
     Theme,
 )
-from lms.practice.services import ActionDraft, PracticeError, SchedulePlan
+from lms.practice.running import ActionDraft
+from lms.practice.scheduling import SchedulePlan
+from lms.practice.services import PracticeError
 
 PRESENT = PracticeAttendanceStatus.PRESENT
 APOLOGIES = PracticeAttendanceStatus.APOLOGIES
@@ -67,8 +69,8 @@ def everyone(practice_set, status=PRESENT) -> dict:
 
 def present(session, by, who, *actions: str, theme=None, challenge=None):
     """Add ``who`` as a presenter at ``session`` with ``actions``."""
-    presentation = services.add_presenter(session, who.id, by)
-    services.save_presentation(
+    presentation = running.add_presenter(session, who.id, by)
+    running.save_presentation(
         presentation, theme, challenge, [ActionDraft(text) for text in actions], by
     )
     return presentation
@@ -76,11 +78,11 @@ def present(session, by, who, *actions: str, theme=None, challenge=None):
 
 def run(session, by, presenters: dict) -> None:
     """Start, take the register (everyone present), present and close ``session``."""
-    services.start_session(session, by)
-    services.record_register(session, everyone(session.set), by)
+    running.start_session(session, by)
+    running.record_register(session, everyone(session.set), by)
     for who, actions in presenters.items():
         present(session, by, who, *actions)
-    services.close_session(session, by)
+    running.close_session(session, by)
 
 
 def texts(items) -> list[str]:
@@ -98,41 +100,41 @@ def test_actions_are_carried_into_the_next_sessions_report_back(practice_set, fa
     s1, s2, s3, s4 = practice_set.sessions
     ann, bob = members[:2]
     run(s1, facilitator, {ann: ("Ask my manager", "Book a rota review")})
-    assert queries.report_back(s1) == []
+    assert confidential.report_back(s1) == []
 
-    items = queries.report_back(s2)
+    items = confidential.report_back(s2)
     assert texts(items) == ["Ask my manager", "Book a rota review"]
     assert [(i.session_number, i.carried, i.follow_through) for i in items] == [(1, 0, None)] * 2
     ask, book = (i.action for i in items)
 
-    services.record_follow_through(
+    running.record_follow_through(
         s2, {ask.id: (CARRIED, " Not yet "), book.id: (FollowThroughStatus.DONE, None)}, facilitator
     )
     # Bob presents at session 2: his new action is not for report-back at session 2.
     bob_action = present(s2, facilitator, bob, "Speak to the ward manager")
-    here = queries.report_back(s2)
+    here = confidential.report_back(s2)
     assert texts(here) == ["Ask my manager", "Book a rota review"]
     assert [i.follow_through.status for i in here] == [CARRIED, FollowThroughStatus.DONE]
     assert here[0].follow_through.learning_note == "Not yet"
     with pytest.raises(PracticeError):
-        services.record_follow_through(
+        running.record_follow_through(
             s2,
-            {queries.actions_of(bob_action.id)[0].id: (FollowThroughStatus.DONE, None)},
+            {confidential.actions_of(bob_action.id)[0].id: (FollowThroughStatus.DONE, None)},
             facilitator,
         )
 
     # Session 3: the carried action again (carried once), and Bob's, new; the done one closed.
-    items = queries.report_back(s3)
+    items = confidential.report_back(s3)
     assert [(i.action.text, i.session_number, i.carried) for i in items] == [
         ("Ask my manager", 1, 1),
         ("Speak to the ward manager", 2, 0),
     ]
     assert all(i.follow_through is None for i in items)
 
-    services.record_follow_through(s3, {ask.id: (FollowThroughStatus.PARTLY, "Half")}, facilitator)
-    assert texts(queries.report_back(s4)) == ["Speak to the ward manager"]
+    running.record_follow_through(s3, {ask.id: (FollowThroughStatus.PARTLY, "Half")}, facilitator)
+    assert texts(confidential.report_back(s4)) == ["Speak to the ward manager"]
     # A later answer does not change what an earlier session shows.
-    assert texts(queries.report_back(s2)) == ["Ask my manager", "Book a rota review"]
+    assert texts(confidential.report_back(s2)) == ["Ask my manager", "Book a rota review"]
 
 
 @pytest.mark.parametrize("session_number", [2, 3])
@@ -141,34 +143,34 @@ def test_every_final_answer_closes_an_action(practice_set, facilitator, members,
     at = practice_set.sessions[session_number - 1]
     after = practice_set.sessions[session_number]
     run(s1, facilitator, {members[0]: ("A1", "A2"), members[1]: ("B1", "B2")})
-    items = queries.report_back(at)
+    items = confidential.report_back(at)
     finals = [
         FollowThroughStatus.DONE,
         FollowThroughStatus.PARTLY,
         FollowThroughStatus.NOT_DONE,
         FollowThroughStatus.DROPPED,
     ]
-    services.record_follow_through(
+    running.record_follow_through(
         at,
         {i.action.id: (status, None) for i, status in zip(items, finals, strict=True)},
         facilitator,
     )
-    assert queries.report_back(after) == []
+    assert confidential.report_back(after) == []
 
 
 def test_only_actions_due_for_report_back_can_be_answered(practice_set, facilitator, members):
     s1, s2 = practice_set.sessions[:2]
     run(s1, facilitator, {members[0]: ("A1",)})
-    [item] = queries.report_back(s2)
+    [item] = confidential.report_back(s2)
     with pytest.raises(PracticeError):
-        services.record_follow_through(s1, {item.action.id: (CARRIED, None)}, facilitator)
+        running.record_follow_through(s1, {item.action.id: (CARRIED, None)}, facilitator)
     with pytest.raises(PracticeError):
-        services.record_follow_through(s2, {item.action.id: (CARRIED, "x" * 2001)}, facilitator)
-    services.record_follow_through(s2, {item.action.id: (CARRIED, "first")}, facilitator)
-    services.record_follow_through(
+        running.record_follow_through(s2, {item.action.id: (CARRIED, "x" * 2001)}, facilitator)
+    running.record_follow_through(s2, {item.action.id: (CARRIED, "first")}, facilitator)
+    running.record_follow_through(
         s2, {item.action.id: (FollowThroughStatus.DONE, "second")}, facilitator
     )
-    [item] = queries.report_back(s2)
+    [item] = confidential.report_back(s2)
     assert (item.follow_through.status, item.follow_through.learning_note) == (
         FollowThroughStatus.DONE,
         "second",
@@ -178,29 +180,29 @@ def test_only_actions_due_for_report_back_can_be_answered(practice_set, facilita
 def test_an_action_reported_back_on_cannot_be_removed(practice_set, facilitator, members):
     s1, s2 = practice_set.sessions[:2]
     run(s1, facilitator, {members[0]: ("Keep me", "Drop me")})
-    presentation = queries.presentations(s1.id)[0]
-    keep = queries.report_back(s2)[0].action
-    services.record_follow_through(s2, {keep.id: (FollowThroughStatus.DONE, None)}, facilitator)
+    presentation = confidential.presentations(s1.id)[0]
+    keep = confidential.report_back(s2)[0].action
+    running.record_follow_through(s2, {keep.id: (FollowThroughStatus.DONE, None)}, facilitator)
 
-    services.reopen_session(s1, facilitator)
+    running.reopen_session(s1, facilitator)
     with pytest.raises(PracticeError) as refused:
-        services.save_presentation(
+        running.save_presentation(
             presentation, None, None, [ActionDraft(""), ActionDraft("Drop me")], facilitator
         )
     assert refused.value.field == "action_1_text"
-    assert [a.text for a in queries.actions_of(presentation.id)] == ["Keep me", "Drop me"]
+    assert [a.text for a in confidential.actions_of(presentation.id)] == ["Keep me", "Drop me"]
     # The one nobody has reported back on can go.
-    services.save_presentation(presentation, None, None, [ActionDraft("Keep me")], facilitator)
-    assert [a.text for a in queries.actions_of(presentation.id)] == ["Keep me"]
+    running.save_presentation(presentation, None, None, [ActionDraft("Keep me")], facilitator)
+    assert [a.text for a in confidential.actions_of(presentation.id)] == ["Keep me"]
     with pytest.raises(PracticeError):
-        services.remove_presenter(presentation, facilitator)
+        running.remove_presenter(presentation, facilitator)
 
 
 def test_saving_a_presentation(practice_set, facilitator, members):
     session = practice_set.sessions[0]
-    services.start_session(session, facilitator)
-    presentation = services.add_presenter(session, members[0].id, facilitator)
-    services.save_presentation(
+    running.start_session(session, facilitator)
+    presentation = running.add_presenter(session, members[0].id, facilitator)
+    running.save_presentation(
         presentation,
         Theme.ESCALATION,
         "  A hard conversation  ",
@@ -211,7 +213,7 @@ def test_saving_a_presentation(practice_set, facilitator, members):
         ],
         facilitator,
     )
-    actions = queries.actions_of(presentation.id)
+    actions = confidential.actions_of(presentation.id)
     assert [(a.position, a.text, a.supports, a.risks) for a in actions] == [
         (1, "One", "my manager", "time"),
         (2, "Two", None, None),
@@ -222,10 +224,10 @@ def test_saving_a_presentation(practice_set, facilitator, members):
         (members[0].id, practice_set.id, session.id)
     }
     # Saving again changes the same rows.
-    services.save_presentation(
+    running.save_presentation(
         presentation, None, "", [ActionDraft("One, better"), ActionDraft("Two")], facilitator
     )
-    again = queries.actions_of(presentation.id)
+    again = confidential.actions_of(presentation.id)
     assert [a.id for a in again] == [a.id for a in actions]
     assert again[0].text == "One, better"
     assert presentation.challenge is None and presentation.theme is None
@@ -246,24 +248,24 @@ def test_a_presentation_is_refused_whole(
     practice_set, facilitator, members, challenge, drafts, field
 ):
     session = practice_set.sessions[0]
-    presentation = services.add_presenter(session, members[0].id, facilitator)
+    presentation = running.add_presenter(session, members[0].id, facilitator)
     with pytest.raises(PracticeError) as refused:
-        services.save_presentation(presentation, Theme.OTHER, challenge, drafts, facilitator)
+        running.save_presentation(presentation, Theme.OTHER, challenge, drafts, facilitator)
     assert refused.value.field == field
-    assert queries.actions_of(presentation.id) == []
+    assert confidential.actions_of(presentation.id) == []
     assert presentation.challenge is None and presentation.theme is None
 
 
 def test_exactly_2000_characters_is_allowed(practice_set, facilitator, members):
-    presentation = services.add_presenter(practice_set.sessions[0], members[0].id, facilitator)
-    services.save_presentation(
+    presentation = running.add_presenter(practice_set.sessions[0], members[0].id, facilitator)
+    running.save_presentation(
         presentation,
         None,
         "c" * 2000,
         [ActionDraft("a" * 2000, "s" * 2000, "r" * 2000)],
         facilitator,
     )
-    assert len(queries.actions_of(presentation.id)[0].text) == 2000
+    assert len(confidential.actions_of(presentation.id)[0].text) == 2000
 
 
 # --- The register and presenters -----------------------------------------------------------
@@ -272,7 +274,7 @@ def test_exactly_2000_characters_is_allowed(practice_set, facilitator, members):
 def test_only_members_are_on_the_register(practice_set, facilitator):
     session = practice_set.sessions[0]
     with pytest.raises(PracticeError):
-        services.record_register(session, {facilitator.id: PRESENT}, facilitator)
+        running.record_register(session, {facilitator.id: PRESENT}, facilitator)
     assert queries.register(session.id) == {}
 
 
@@ -280,13 +282,13 @@ def test_before_the_session_only_apologies(practice_set, facilitator, members):
     upcoming = practice_set.sessions[3]
     assert upcoming.starts_at > utcnow()
     with pytest.raises(PracticeError) as refused:
-        services.record_register(upcoming, {members[0].id: PRESENT}, facilitator)
+        running.record_register(upcoming, {members[0].id: PRESENT}, facilitator)
     assert refused.value.field == "register"
-    services.record_register(upcoming, {members[0].id: APOLOGIES}, facilitator)
+    running.record_register(upcoming, {members[0].id: APOLOGIES}, facilitator)
     assert queries.register(upcoming.id) == {members[0].id: APOLOGIES}
     # Once started (early), anything goes; a change keeps one line per person.
-    services.start_session(upcoming, facilitator)
-    services.record_register(upcoming, {members[0].id: PRESENT}, facilitator)
+    running.start_session(upcoming, facilitator)
+    running.record_register(upcoming, {members[0].id: PRESENT}, facilitator)
     assert queries.register(upcoming.id) == {members[0].id: PRESENT}
     lines = db.session.scalars(
         db.select(PracticeAttendance).filter_by(session_id=upcoming.id)
@@ -296,28 +298,28 @@ def test_before_the_session_only_apologies(practice_set, facilitator, members):
 
 def test_a_session_that_has_begun_takes_the_register_unstarted(practice_set, facilitator):
     session = practice_set.sessions[0]  # three weeks ago, never started in the console
-    services.record_register(session, everyone(practice_set, ABSENT), facilitator)
+    running.record_register(session, everyone(practice_set, ABSENT), facilitator)
     assert set(queries.register(session.id).values()) == {ABSENT}
 
 
 def test_who_can_present(practice_set, facilitator, members):
     session = practice_set.sessions[0]
-    services.record_register(
+    running.record_register(
         session,
         {members[0].id: APOLOGIES, members[1].id: ABSENT, members[2].id: PRESENT},
         facilitator,
     )
     for away in members[:2]:
         with pytest.raises(PracticeError) as refused:
-            services.add_presenter(session, away.id, facilitator)
+            running.add_presenter(session, away.id, facilitator)
         assert refused.value.field == "presenter"
     with pytest.raises(PracticeError):
-        services.add_presenter(session, facilitator.id, facilitator)
-    first = services.add_presenter(session, members[2].id, facilitator)
+        running.add_presenter(session, facilitator.id, facilitator)
+    first = running.add_presenter(session, members[2].id, facilitator)
     with pytest.raises(PracticeError):
-        services.add_presenter(session, members[2].id, facilitator)
+        running.add_presenter(session, members[2].id, facilitator)
     # Not on the register yet is fine: they may have just arrived.
-    second = services.add_presenter(session, members[3].id, facilitator)
+    second = running.add_presenter(session, members[3].id, facilitator)
     assert (first.position, second.position) == (1, 2)
     assert [pid for pid, _ in queries.presenters(session.id)] == [members[2].id, members[3].id]
 
@@ -326,7 +328,7 @@ def test_the_ledger_counts_presentations(practice_set, facilitator, members):
     s1, s2 = practice_set.sessions[:2]
     run(s1, facilitator, {members[0]: ("A",), members[1]: ("B",)})
     run(s2, facilitator, {members[0]: ("A again",)})
-    ledger = {e.user_id: (e.presentations, e.last_presented) for e in services.ledger(practice_set)}
+    ledger = {e.user_id: (e.presentations, e.last_presented) for e in running.ledger(practice_set)}
     assert ledger[members[0].id] == (2, 2)
     assert ledger[members[1].id] == (1, 1)
     assert ledger[members[2].id] == (0, None)
@@ -341,81 +343,81 @@ def test_closing_needs_a_full_register_and_an_action_per_presenter(
 ):
     session = practice_set.sessions[0]
     with pytest.raises(PracticeError):
-        services.close_session(session, facilitator)  # not started
-    services.start_session(session, facilitator)
-    services.record_register(session, {m.id: PRESENT for m in members[:5]}, facilitator)
+        running.close_session(session, facilitator)  # not started
+    running.start_session(session, facilitator)
+    running.record_register(session, {m.id: PRESENT for m in members[:5]}, facilitator)
     with pytest.raises(PracticeError) as refused:
-        services.close_session(session, facilitator)
+        running.close_session(session, facilitator)
     assert refused.value.field == "register"
     assert members[5].name in refused.value.message
-    services.record_register(session, {members[5].id: ABSENT}, facilitator)
+    running.record_register(session, {members[5].id: ABSENT}, facilitator)
 
-    presentation = services.add_presenter(session, members[0].id, facilitator)
+    presentation = running.add_presenter(session, members[0].id, facilitator)
     with pytest.raises(PracticeError) as refused:
-        services.close_session(session, facilitator)
+        running.close_session(session, facilitator)
     assert refused.value.field == "presenters"
     assert members[0].name in refused.value.message
     assert session.closed_at is None
 
-    services.save_presentation(presentation, None, None, [ActionDraft("Do it")], facilitator)
-    services.close_session(session, facilitator)
+    running.save_presentation(presentation, None, None, [ActionDraft("Do it")], facilitator)
+    running.close_session(session, facilitator)
     assert session.closed_at is not None and session.stage is None
     closed_at = session.closed_at
-    services.close_session(session, facilitator)  # again: nothing changes
+    running.close_session(session, facilitator)  # again: nothing changes
     assert session.closed_at == closed_at
     assert len(audits("practice.session_closed")) == 1
 
     # Closed: no more changes until it is reopened.
     with pytest.raises(PracticeError):
-        services.add_presenter(session, members[1].id, facilitator)
+        running.add_presenter(session, members[1].id, facilitator)
     with pytest.raises(PracticeError):
-        services.save_presentation(presentation, None, None, [ActionDraft("Other")], facilitator)
+        running.save_presentation(presentation, None, None, [ActionDraft("Other")], facilitator)
     with pytest.raises(PracticeError):
-        services.start_session(session, facilitator)
+        running.start_session(session, facilitator)
     with pytest.raises(PracticeError):
-        services.go_to_stage(session, 0, facilitator)
+        running.go_to_stage(session, 0, facilitator)
 
-    services.reopen_session(session, facilitator)
+    running.reopen_session(session, facilitator)
     assert session.closed_at is None and session.stage == "check_out"
     assert len(audits("practice.session_reopened")) == 1
-    services.add_presenter(session, members[1].id, facilitator)
+    running.add_presenter(session, members[1].id, facilitator)
 
 
 def test_a_presenter_without_actions_can_be_removed(practice_set, facilitator, members):
     session = practice_set.sessions[0]
-    services.start_session(session, facilitator)
-    services.record_register(session, everyone(practice_set), facilitator)
-    presentation = services.add_presenter(session, members[0].id, facilitator)
-    services.remove_presenter(presentation, facilitator)
+    running.start_session(session, facilitator)
+    running.record_register(session, everyone(practice_set), facilitator)
+    presentation = running.add_presenter(session, members[0].id, facilitator)
+    running.remove_presenter(presentation, facilitator)
     assert queries.presenters(session.id) == []
-    services.close_session(session, facilitator)
+    running.close_session(session, facilitator)
 
 
 def test_moving_through_the_stages(practice_set, facilitator, members):
     session = practice_set.sessions[0]
     with pytest.raises(PracticeError):
-        services.go_to_stage(session, 1, facilitator)
-    services.start_session(session, facilitator)
+        running.go_to_stage(session, 1, facilitator)
+    running.start_session(session, facilitator)
     assert (session.stage, session.stage_round) == ("check_in", 0)
     started = session.started_at
-    services.start_session(session, facilitator)  # a second press changes nothing
+    running.start_session(session, facilitator)  # a second press changes nothing
     assert session.started_at == started
 
-    services.go_to_stage(session, 3, facilitator)
+    running.go_to_stage(session, 3, facilitator)
     assert (session.stage, session.stage_round) == ("inquiry", 1)
     assert session.stage_started_at >= started
     for step in (-1, 9):
         with pytest.raises(PracticeError):
-            services.go_to_stage(session, step, facilitator)
+            running.go_to_stage(session, step, facilitator)
     assert (session.stage, session.stage_round) == ("inquiry", 1)
 
     # A third presenter adds a round to the plan.
     for member in members[:3]:
-        services.add_presenter(session, member.id, facilitator)
-    assert len(services.stages(session)) == 12
-    services.go_to_stage(session, 9, facilitator)
+        running.add_presenter(session, member.id, facilitator)
+    assert len(running.stages(session)) == 12
+    running.go_to_stage(session, 9, facilitator)
     assert (session.stage, session.stage_round) == ("inquiry", 3)
-    services.go_to_stage(session, 11, facilitator)
+    running.go_to_stage(session, 11, facilitator)
     assert session.stage == "check_out"
 
 
@@ -423,7 +425,7 @@ def test_a_short_session_plans_its_stages_to_its_length(make_set):
     practice_set = make_set(sessions=1)
     session = practice_set.sessions[0]
     session.ends_at = session.starts_at + timedelta(minutes=60)
-    assert sum(s.minutes for s in services.stages(session)) == 60
+    assert sum(s.minutes for s in running.stages(session)) == 60
 
 
 # --- The charter ---------------------------------------------------------------------------
@@ -507,14 +509,14 @@ def test_feedback_is_summarised_only_from_three_responses(practice_set, members)
         {"kept_to_time": 4, "fair_say": 4, "questions_helped": 4, "clear_action": 1},
         None,
     )
-    assert queries.feedback_summary(ids, services.FEEDBACK_THRESHOLD) is None
+    assert aggregates.feedback_summary(ids, services.FEEDBACK_THRESHOLD) is None
     services.give_feedback(
         session,
         members[2],
         {"kept_to_time": 1, "fair_say": 5, "questions_helped": 3, "clear_action": 5},
         "apple",
     )
-    summary = queries.feedback_summary(ids, services.FEEDBACK_THRESHOLD)
+    summary = aggregates.feedback_summary(ids, services.FEEDBACK_THRESHOLD)
     assert summary.responses == 3
     assert summary.means == {
         "kept_to_time": 3.3,
@@ -529,7 +531,7 @@ def test_feedback_is_summarised_only_from_three_responses(practice_set, members)
         "clear_action": 33,
     }
     assert summary.comments == ["Zebra", "apple"]  # sorted, not in the order given
-    assert queries.feedback_counts(ids) == {session.id: 3}
+    assert aggregates.feedback_counts(ids) == {session.id: 3}
 
 
 # --- Facilitators' logs ------------------------------------------------------------------
@@ -582,7 +584,7 @@ def unbooked(make_set):
 
 
 def local_days(sessions) -> list[date]:
-    return [services.local_start(s).date() for s in sessions]
+    return [running.local_start(s).date() for s in sessions]
 
 
 def test_booking_moves_a_session_off_easter_monday_in_england_and_wales(unbooked, facilitator_of):
@@ -591,7 +593,7 @@ def test_booking_moves_a_session_off_easter_monday_in_england_and_wales(unbooked
     )
     assert easter_monday == date(2027, 3, 29)
     first = easter_monday - timedelta(weeks=1)
-    sessions = services.schedule_set(
+    sessions = scheduling.schedule_set(
         unbooked, plan(first), None, "https://meet.example.org/als", facilitator_of(unbooked)
     )
     assert local_days(sessions) == [
@@ -613,7 +615,7 @@ def test_booking_moves_a_session_off_easter_monday_in_england_and_wales(unbooked
 
 def test_a_scottish_set_meets_on_easter_monday(unbooked, facilitator_of):
     assert "easter_monday" not in {h.code for h in bank_holidays("scotland", 2027)}
-    sessions = services.schedule_set(
+    sessions = scheduling.schedule_set(
         unbooked,
         plan(date(2027, 3, 22), nation="scotland"),
         None,
@@ -632,7 +634,7 @@ def facilitator_of():
 
 def test_the_invitation_carries_every_session(unbooked, facilitator_of, outbox, login):
     unbooked.venue = None
-    sessions = services.schedule_set(
+    sessions = scheduling.schedule_set(
         unbooked,
         plan(date(2027, 3, 22), count=5),
         None,
@@ -674,7 +676,7 @@ def test_the_invitation_carries_every_session(unbooked, facilitator_of, outbox, 
 
 def test_an_in_person_invitation_gives_the_venue(make_set, facilitator_of, outbox):
     practice_set = make_set(sessions=0, mode=DeliveryMode.IN_PERSON, joining_link=None)
-    services.schedule_set(
+    scheduling.schedule_set(
         practice_set, plan(date(2027, 4, 6)), "Room 4, Trust HQ", None, facilitator_of(practice_set)
     )
     email = next(e for e in outbox() if "sessions are booked" in e.subject)
@@ -705,7 +707,7 @@ def test_booking_refusals(unbooked, facilitator_of, outbox, changes, field):
         first = (utcnow() - timedelta(days=1)).date()
     link = changes.pop("joining_link", "https://meet.example.org/als")
     with pytest.raises(PracticeError) as refused:
-        services.schedule_set(
+        scheduling.schedule_set(
             unbooked,
             plan(first, count=changes.pop("count", 4), **changes),
             None,
@@ -725,13 +727,13 @@ def test_booking_refusals(unbooked, facilitator_of, outbox, changes, field):
 def test_a_set_is_booked_once_and_only_when_confirmed(make_set, facilitator_of):
     booked = make_set()
     with pytest.raises(PracticeError):
-        services.schedule_set(
+        scheduling.schedule_set(
             booked, plan(date(2027, 4, 6)), None, "https://x.example.org", facilitator_of(booked)
         )
     assert len(booked.sessions) == 4
     proposed = make_set(sessions=0, status=SetStatus.PROPOSED)
     with pytest.raises(PracticeError):
-        services.schedule_set(
+        scheduling.schedule_set(
             proposed,
             plan(date(2027, 4, 6)),
             None,
@@ -740,7 +742,7 @@ def test_a_set_is_booked_once_and_only_when_confirmed(make_set, facilitator_of):
         )
     blended = make_set(sessions=0, mode=DeliveryMode.BLENDED)
     with pytest.raises(PracticeError) as refused:
-        services.schedule_set(
+        scheduling.schedule_set(
             blended, plan(date(2027, 4, 6)), None, "https://x.example.org", facilitator_of(blended)
         )
     assert refused.value.field == "venue"
@@ -751,8 +753,8 @@ def test_a_set_is_booked_once_and_only_when_confirmed(make_set, facilitator_of):
 
 def test_the_summary_csv_has_counts_and_no_text(practice_set, facilitator, members):
     s1, s2 = practice_set.sessions[:2]
-    services.start_session(s1, facilitator)
-    services.record_register(s1, {**everyone(practice_set), members[5].id: APOLOGIES}, facilitator)
+    running.start_session(s1, facilitator)
+    running.record_register(s1, {**everyone(practice_set), members[5].id: APOLOGIES}, facilitator)
     present(
         s1,
         facilitator,
@@ -762,9 +764,9 @@ def test_the_summary_csv_has_counts_and_no_text(practice_set, facilitator, membe
         challenge="SECRET-CHALLENGE",
     )
     present(s1, facilitator, members[1], "SECRET-TWO", theme=Theme.ESCALATION)
-    services.close_session(s1, facilitator)
-    [first, second] = queries.report_back(s2)
-    services.record_follow_through(
+    running.close_session(s1, facilitator)
+    [first, second] = confidential.report_back(s2)
+    running.record_follow_through(
         s2,
         {
             first.action.id: (FollowThroughStatus.DONE, "SECRET-NOTE"),
@@ -773,7 +775,7 @@ def test_the_summary_csv_has_counts_and_no_text(practice_set, facilitator, membe
         facilitator,
     )
 
-    body = services.summary_csv(practice_set)
+    body = scheduling.summary_csv(practice_set)
     for secret in ("SECRET-ACTION", "SECRET-CHALLENGE", "SECRET-TWO", "SECRET-NOTE"):
         assert secret not in body
     rows = list(csv.DictReader(io.StringIO(body)))
@@ -788,7 +790,7 @@ def test_the_summary_csv_has_counts_and_no_text(practice_set, facilitator, membe
 
 def test_own_actions_are_the_members_own(practice_set, facilitator, members):
     run(practice_set.sessions[0], facilitator, {members[0]: ("Mine",), members[1]: ("Theirs",)})
-    [(action, follow)] = queries.own_actions(members[0].id)
+    [(action, follow)] = confidential.own_actions(members[0].id)
     assert action.text == "Mine" and follow == []
-    assert queries.own_actions(members[2].id) == []
+    assert confidential.own_actions(members[2].id) == []
     assert db.session.scalar(db.select(db.func.count(Action.id))) == 2
