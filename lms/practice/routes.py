@@ -254,6 +254,9 @@ def give_feedback(session_id: int):
     if queries.gave_feedback(session.id, current_user.id):
         flash(_("You have already given feedback on this session. Thank you."))
         return redirect(url_for("practice.show_session", session_id=session.id))
+    if services.was_away(session, current_user):
+        flash(_("You can give feedback only on sessions you were at."))
+        return redirect(url_for("practice.show_session", session_id=session.id))
     form = FeedbackForm()
     if form.validate_on_submit():
         try:

@@ -22,7 +22,7 @@ from lms.practice import queries
 from lms.practice.models import (
     FeedbackReceipt,
     FeedbackResponse,
-    FollowThroughStatus,
+    PracticeAttendanceStatus,
     PracticeSession,
     SessionLog,
     SetMember,
@@ -31,12 +31,6 @@ from lms.practice.models import (
 TEXT_MAX = 2_000
 FEEDBACK_THRESHOLD = 3  # responses before a facilitator sees anything
 MIN_SESSIONS, MAX_SESSIONS = 4, 6
-FINAL = {
-    FollowThroughStatus.DONE,
-    FollowThroughStatus.PARTLY,
-    FollowThroughStatus.NOT_DONE,
-    FollowThroughStatus.DROPPED,
-}
 
 
 class PracticeError(ValueError):
@@ -74,10 +68,19 @@ AGREEMENT = {
 }
 
 
+AWAY = (PracticeAttendanceStatus.APOLOGIES, PracticeAttendanceStatus.ABSENT)
+
+
+def was_away(session: PracticeSession, user: User) -> bool:
+    """Marked apologies or absent on the session's register (no entry yet is not away)."""
+    return queries.register(session.id).get(user.id) in AWAY
+
+
 def can_give_feedback(session: PracticeSession, user: User) -> bool:
     return (
         user.id in session.set.member_ids
         and session.starts_at <= utcnow()
+        and not was_away(session, user)
         and not queries.gave_feedback(session.id, user.id)
     )
 
@@ -90,6 +93,8 @@ def give_feedback(
         raise PracticeError(_("Only the set's members give feedback on its sessions"))
     if session.starts_at > utcnow():
         raise PracticeError(_("You can give feedback once the session has taken place"))
+    if was_away(session, user):
+        raise PracticeError(_("You can give feedback only on sessions you were at"))
     if queries.gave_feedback(session.id, user.id):
         raise PracticeError(_("You have already given feedback on this session"))
     if set(answers) != set(FEEDBACK_QUESTIONS) or not all(1 <= v <= 5 for v in answers.values()):

@@ -794,3 +794,26 @@ def test_own_actions_are_the_members_own(practice_set, facilitator, members):
     assert action.text == "Mine" and follow == []
     assert confidential.own_actions(members[2].id) == []
     assert db.session.scalar(db.select(db.func.count(Action.id))) == 2
+
+
+def test_members_marked_away_cannot_give_feedback(make_set, client, login):
+    from lms.practice.models import PracticeAttendanceStatus
+
+    practice_set = make_set()
+    session = practice_set.sessions[0]
+    away, here = practice_set.members[0].user, practice_set.members[1].user
+    running.record_register(
+        session,
+        {away.id: PracticeAttendanceStatus.ABSENT, here.id: PracticeAttendanceStatus.LATE},
+        practice_set.facilitators[0].user,
+    )
+    assert not services.can_give_feedback(session, away)
+    assert services.can_give_feedback(session, here)
+    with pytest.raises(services.PracticeError, match="sessions you were at"):
+        services.give_feedback(session, away, dict.fromkeys(services.FEEDBACK_QUESTIONS, 4), None)
+
+    login(away)
+    response = client.get(f"/practice/sessions/{session.id}/feedback")
+    assert response.status_code == 302
+    page = client.get(f"/practice/sets/{practice_set.id}").get_data(as_text=True)
+    assert f"/practice/sessions/{session.id}/feedback" not in page
