@@ -34,10 +34,7 @@ from lms.practice.lead_forms import (
 from lms.practice.models import (
     AllocationRun,
     PracticeSet,
-    SetFacilitator,
     SetMember,
-    SetStatus,
-    TraineeProfile,
 )
 from lms.practice.services import PracticeError
 
@@ -61,80 +58,6 @@ def _back(intake_id: int, anchor: str):
 
 
 # --- Reading -------------------------------------------------------------------------------
-
-
-def _set_counts() -> dict[tuple[int, str], int]:
-    """Sets per (intake id, status value), in one query."""
-    return {
-        (intake_id, status.value): n
-        for intake_id, status, n in db.session.execute(
-            db.select(
-                PracticeSet.intake_id, PracticeSet.status, db.func.count(PracticeSet.id)
-            ).group_by(PracticeSet.intake_id, PracticeSet.status)
-        ).all()
-    }
-
-
-def _cohorts() -> list[tuple[str, int, int]]:
-    """Each GMTS cohort with its active trainees, and how many are not in a confirmed set."""
-    placed = (
-        db.select(SetMember.user_id)
-        .join(PracticeSet)
-        .where(PracticeSet.status == SetStatus.CONFIRMED)
-    )
-    return list(
-        db.session.execute(
-            db.select(
-                TraineeProfile.gmts_intake,
-                db.func.count(TraineeProfile.id),
-                db.func.count(TraineeProfile.id).filter(TraineeProfile.user_id.not_in(placed)),
-            )
-            .join(User, User.id == TraineeProfile.user_id)
-            .where(User.is_active.is_(True))
-            .group_by(TraineeProfile.gmts_intake)
-            .order_by(TraineeProfile.gmts_intake)
-        ).all()
-    )
-
-
-def _open_run(intake_id: int) -> AllocationRun | None:
-    """The latest proposal for the intake that is neither confirmed nor discarded."""
-    return db.session.scalar(
-        db.select(AllocationRun)
-        .where(
-            AllocationRun.intake_id == intake_id,
-            AllocationRun.confirmed_at.is_(None),
-            AllocationRun.discarded_at.is_(None),
-        )
-        .order_by(AllocationRun.created_at.desc(), AllocationRun.id.desc())
-        .limit(1)
-    )
-
-
-def _confirmed_sets(intake_id: int) -> list[PracticeSet]:
-    return list(
-        db.session.scalars(
-            db.select(PracticeSet)
-            .where(PracticeSet.intake_id == intake_id, PracticeSet.status == SetStatus.CONFIRMED)
-            .options(
-                db.selectinload(PracticeSet.facilitators).joinedload(SetFacilitator.user),
-                db.selectinload(PracticeSet.members),
-                db.selectinload(PracticeSet.sessions),
-            )
-            .order_by(PracticeSet.id)
-        )
-    )
-
-
-def _users(user_ids: list[int]) -> dict[int, User]:
-    if not user_ids:
-        return {}
-    return {
-        u.id: u
-        for u in db.session.scalars(
-            db.select(User).where(User.id.in_(user_ids)).options(db.joinedload(User.organisation))
-        )
-    }
 
 
 @dataclass
@@ -178,8 +101,8 @@ def lead_overview():
         "practice/lead_overview.html",
         intakes=intakes_newest_first(),
         facilitators=facilitator_counts(),
-        counts=_set_counts(),
-        cohorts=_cohorts(),
+        counts=queries.set_counts(),
+        cohorts=queries.cohorts(),
     )
 
 
@@ -197,13 +120,13 @@ def _page(
     confirm: EmptyForm | None = None,
     facilitator_forms: dict[int, FacilitatorsForm] | None = None,
 ):
-    run = _open_run(intake.id)
+    run = queries.open_run(intake.id)
     sets = queries.run_sets(run.id) if run else []
     checks: list[SetCheck] = allocation_runs.check_sets(sets) if sets else []
     profiles = facilitator_profiles(intake.id)
     in_sets = {uid for s in sets for uid in s.member_ids}
     waiting = [r for r in (run.unplaced if run else []) if r["trainee_id"] not in in_sets]
-    unplaced_users = _users([r["trainee_id"] for r in waiting])
+    unplaced_users = queries.users_by_id([r["trainee_id"] for r in waiting])
     names = {p.user.id: p.user.name for p in profiles}
     names.update({m.user_id: m.user.name for s in sets for m in s.members})
     names.update({f.user_id: f.user.name for s in sets for f in s.facilitators})
@@ -224,7 +147,7 @@ def _page(
         for r in waiting
         if r["trainee_id"] in unplaced_users
     ]
-    confirmed = _confirmed_sets(intake.id)
+    confirmed = queries.confirmed_sets(intake.id)
     moving = move_form(sets, [u.user for u in unplaced], move)
     forms_with_errors = [
         f
@@ -304,7 +227,9 @@ def move_trainee(run_id: int):
         )
     )
     in_sets = {uid for s in sets for uid in s.member_ids}
-    waiting = _users([r["trainee_id"] for r in run.unplaced if r["trainee_id"] not in in_sets])
+    waiting = queries.users_by_id(
+        [r["trainee_id"] for r in run.unplaced if r["trainee_id"] not in in_sets]
+    )
     form = move_form(sets, list(waiting.values()), MoveForm(prefix="move"))
     if form.validate_on_submit():
         target = next(s for s in sets if str(s.id) == form.to_set.data)

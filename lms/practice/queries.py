@@ -18,6 +18,7 @@ from lms.accounts.models import User
 from lms.extensions import db
 from lms.practice.models import (
     Action,
+    AllocationRun,
     FeedbackReceipt,
     FollowThrough,
     PracticeAttendance,
@@ -283,3 +284,80 @@ def feedback_receipts(session_ids: list[int], user_id: int) -> set[int]:
             )
         )
     )
+
+
+# --- The lead's allocation pages ------------------------------------------------------------
+
+
+def set_counts() -> dict[tuple[int, str], int]:
+    """Sets per (intake id, status value), in one query."""
+    return {
+        (intake_id, status.value): n
+        for intake_id, status, n in db.session.execute(
+            db.select(
+                PracticeSet.intake_id, PracticeSet.status, db.func.count(PracticeSet.id)
+            ).group_by(PracticeSet.intake_id, PracticeSet.status)
+        ).all()
+    }
+
+
+def cohorts() -> list[tuple[str, int, int]]:
+    """Each GMTS cohort with its active trainees, and how many are not in a confirmed set."""
+    placed = (
+        db.select(SetMember.user_id)
+        .join(PracticeSet)
+        .where(PracticeSet.status == SetStatus.CONFIRMED)
+    )
+    return list(
+        db.session.execute(
+            db.select(
+                TraineeProfile.gmts_intake,
+                db.func.count(TraineeProfile.id),
+                db.func.count(TraineeProfile.id).filter(TraineeProfile.user_id.not_in(placed)),
+            )
+            .join(User, User.id == TraineeProfile.user_id)
+            .where(User.is_active.is_(True))
+            .group_by(TraineeProfile.gmts_intake)
+            .order_by(TraineeProfile.gmts_intake)
+        ).all()
+    )
+
+
+def open_run(intake_id: int) -> AllocationRun | None:
+    """The latest proposal for the intake that is neither confirmed nor discarded."""
+    return db.session.scalar(
+        db.select(AllocationRun)
+        .where(
+            AllocationRun.intake_id == intake_id,
+            AllocationRun.confirmed_at.is_(None),
+            AllocationRun.discarded_at.is_(None),
+        )
+        .order_by(AllocationRun.created_at.desc(), AllocationRun.id.desc())
+        .limit(1)
+    )
+
+
+def confirmed_sets(intake_id: int) -> list[PracticeSet]:
+    return list(
+        db.session.scalars(
+            db.select(PracticeSet)
+            .where(PracticeSet.intake_id == intake_id, PracticeSet.status == SetStatus.CONFIRMED)
+            .options(
+                db.selectinload(PracticeSet.facilitators).joinedload(SetFacilitator.user),
+                db.selectinload(PracticeSet.members),
+                db.selectinload(PracticeSet.sessions),
+            )
+            .order_by(PracticeSet.id)
+        )
+    )
+
+
+def users_by_id(user_ids: list[int]) -> dict[int, User]:
+    if not user_ids:
+        return {}
+    return {
+        u.id: u
+        for u in db.session.scalars(
+            db.select(User).where(User.id.in_(user_ids)).options(db.joinedload(User.organisation))
+        )
+    }
