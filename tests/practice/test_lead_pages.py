@@ -219,7 +219,9 @@ def test_a_move_that_breaks_a_rule_is_shown_and_confirming_is_refused(world, log
     assert response.location.endswith(f"#set-{away.id}")
     page = page_of(client, world.intake)
     assert "Breaks a rule" in page and LINE_MANAGER_RULE in page
-    assert "1 set breaks a rule, so the sets cannot be confirmed yet" in page
+    assert page.count("1 set breaks a rule, so the sets cannot be confirmed yet") == 1
+    assert page.count("This set breaks a rule") == 1
+    assert "{&#39;text&#39;" not in page and "{'text'" not in page
 
     # Refused even by a direct POST, with the reason in an error summary.
     refused = client.post(f"/lead/practice/runs/{run.id}/confirm")
