@@ -96,12 +96,12 @@ def trainee_profiles(user_ids: Iterable[int]) -> dict[int, TraineeProfile]:
     }
 
 
-def sets_facilitated_by(user_id: int) -> list[PracticeSet]:
+def _confirmed_sets(*where) -> list[PracticeSet]:
+    """Confirmed sets matching ``where``, with their sessions, members and facilitators."""
     return list(
         db.session.scalars(
             db.select(PracticeSet)
-            .join(SetFacilitator)
-            .where(SetFacilitator.user_id == user_id, PracticeSet.status == SetStatus.CONFIRMED)
+            .where(PracticeSet.status == SetStatus.CONFIRMED, *where)
             .options(
                 db.selectinload(PracticeSet.sessions),
                 db.selectinload(PracticeSet.members),
@@ -114,21 +114,17 @@ def sets_facilitated_by(user_id: int) -> list[PracticeSet]:
     )
 
 
-def sets_of_member(user_id: int) -> list[PracticeSet]:
-    return list(
-        db.session.scalars(
-            db.select(PracticeSet)
-            .join(SetMember)
-            .where(SetMember.user_id == user_id, PracticeSet.status == SetStatus.CONFIRMED)
-            .options(
-                db.selectinload(PracticeSet.sessions),
-                db.selectinload(PracticeSet.members),
-                db.selectinload(PracticeSet.facilitators)
-                .joinedload(SetFacilitator.user)
-                .options(NO_ROLES),
-            )
-            .order_by(PracticeSet.id)
+def sets_facilitated_by(user_id: int) -> list[PracticeSet]:
+    return _confirmed_sets(
+        PracticeSet.id.in_(
+            db.select(SetFacilitator.set_id).where(SetFacilitator.user_id == user_id)
         )
+    )
+
+
+def sets_of_member(user_id: int) -> list[PracticeSet]:
+    return _confirmed_sets(
+        PracticeSet.id.in_(db.select(SetMember.set_id).where(SetMember.user_id == user_id))
     )
 
 
@@ -141,23 +137,9 @@ def sets_supervised_by(user_id: int) -> list[PracticeSet]:
         .join(SupervisionGroup)
         .where(SupervisionGroup.supervisor_id == user_id, GroupMembership.left_at.is_(None))
     )
-    return list(
-        db.session.scalars(
-            db.select(PracticeSet)
-            .where(
-                PracticeSet.status == SetStatus.CONFIRMED,
-                PracticeSet.id.in_(
-                    db.select(SetFacilitator.set_id).where(SetFacilitator.user_id.in_(facilitators))
-                ),
-            )
-            .options(
-                db.selectinload(PracticeSet.sessions),
-                db.selectinload(PracticeSet.members),
-                db.selectinload(PracticeSet.facilitators)
-                .joinedload(SetFacilitator.user)
-                .options(NO_ROLES),
-            )
-            .order_by(PracticeSet.id)
+    return _confirmed_sets(
+        PracticeSet.id.in_(
+            db.select(SetFacilitator.set_id).where(SetFacilitator.user_id.in_(facilitators))
         )
     )
 
