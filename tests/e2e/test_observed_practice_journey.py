@@ -1,7 +1,8 @@
 """Observed practice in a real browser (issue 6): the lead imports GMTS trainees from a CSV
 file (a bad row first, then a good file) and allocates the unplaced ones to a new set; the
 demo facilitator runs session 4 of Set 1 from the session console, reloading mid-way and
-dropping the connection without losing a word, and keeps the register with JavaScript off;
+dropping the connection without losing a word, keeps the register with JavaScript off, and
+uses it by keyboard alone at tablet size;
 a trainee agrees to the charter, another reads his actions and gives anonymous feedback;
 the supervisor observes the session and signs it off, and the facilitator sees it. axe-core
 and a clean console on every page on the way.
@@ -319,6 +320,46 @@ def test_the_console_works_without_javascript(no_js_tab: Tab) -> None:
     # Nothing but the page itself: the timer stays as the server wrote it.
     expect(page.locator("[data-timer]")).to_contain_text("Time-box")
     tab.assert_no_console_errors()
+
+
+def _tab_to(tab: Tab, target: Locator, key: str = "Tab", limit: int = 400) -> None:
+    """Press Tab (or ``key``) until ``target`` has the focus, as someone using only a
+    keyboard would."""
+    page = tab.page
+    for _ in range(limit):
+        page.keyboard.press(key)
+        if target.evaluate("(el) => el === document.activeElement"):
+            return
+    raise AssertionError(f"Tab never reached {target}")
+
+
+def test_the_console_by_keyboard_alone_on_a_tablet(open_tab) -> None:
+    tab = open_tab()
+    page = tab.page
+    page.set_viewport_size({"width": 768, "height": 1024})  # a tablet held upright
+    sign_in(tab, FACILITATOR)
+    _to_session_4(tab)
+    click_and_load(page, page.get_by_role("link", name="Open the session console"))
+    checked(tab)
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+
+    # Aled is late (the last test): Tab to his answer, arrow to "Present". It saves itself.
+    register = page.locator("#register form")
+    aled = register.get_by_role("group", name=re.compile(r"^Aled Williams"))
+    _tab_to(tab, aled.get_by_label("Late", exact=True))
+    page.keyboard.press("ArrowLeft")
+    expect(aled.get_by_label("Present", exact=True)).to_be_checked()
+    _saved(register)
+
+    # Tab on to the next stage and press Enter.
+    next_stage = page.get_by_role("button", name=re.compile(r"^Next: "))
+    stage = next_stage.inner_text().removeprefix("Next: ").strip()
+    _tab_to(tab, next_stage, key="Shift+Tab")  # the stage buttons come before the register
+    with page.expect_navigation(wait_until="load"):
+        page.keyboard.press("Enter")
+    _banner(tab, f"Now: {stage}")
+    expect(aled.get_by_label("Present", exact=True)).to_be_checked()
+    checked(tab)
 
 
 def test_trainees_agree_to_the_charter_read_their_actions_and_give_feedback(
