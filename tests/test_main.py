@@ -122,3 +122,12 @@ def test_500_page_in_service_style_and_rolls_back(app, client, monkeypatch):
 def test_information_pages(client):
     assert "Privacy notice" in client.get("/privacy").get_data(as_text=True)
     assert "Accessibility statement" in client.get("/accessibility").get_data(as_text=True)
+
+
+def test_only_the_closest_header_section_is_active(login_as):
+    from lms.accounts.models import Role
+
+    client = login_as(Role.SUPERVISOR)
+    page = client.get("/supervision/observations").get_data(as_text=True)
+    current = re.findall(r'<a[^>]*aria-current="true"[^>]*>(?:<strong[^>]*>)?([^<]+)<', page)
+    assert current == ["Observations"], current

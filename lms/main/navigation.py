@@ -222,10 +222,11 @@ def header_items(user) -> list[dict]:
             "current": request.endpoint == "main.home",
         }
     ]
-    for link in links_for(user):
-        if link.in_header:
-            href = url_for(link.endpoint)
-            items.append(
-                {"text": str(link.label), "href": href, "active": request.path.startswith(href)}
-            )
+    links = [(link, url_for(link.endpoint)) for link in links_for(user) if link.in_header]
+    # Only the closest section is active: /supervision/observations is "Observations",
+    # not "Supervision" as well.
+    matches = [href for _link, href in links if request.path.startswith(href)]
+    active = max(matches, key=len) if matches else None
+    for link, href in links:
+        items.append({"text": str(link.label), "href": href, "active": href == active})
     return items
