@@ -7,10 +7,10 @@ from datetime import date
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import Field, IntegerField
+from wtforms import Field, IntegerField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.utils import unset_value
-from wtforms.validators import StopValidation
+from wtforms.validators import URL, Length, Optional, StopValidation
 
 
 def add_error(form: FlaskForm, field_name: str | None, message: str) -> None:
@@ -110,3 +110,26 @@ def https_only(message) -> Callable:
             raise StopValidation(str(message))
 
     return check
+
+
+def venue_field(label) -> TextAreaField:
+    """Where people meet in person: workshops, supervision and set sessions alike."""
+    return TextAreaField(
+        label,
+        validators=[Length(max=1000, message=_l("The venue must be 1,000 characters or fewer"))],
+        description=_l("The address and room, and anything people need to know to find it"),
+    )
+
+
+def joining_link_field(label) -> StringField:
+    """How people join online: an https:// link only, as it goes out in invitations."""
+    return StringField(
+        label,
+        validators=[
+            Optional(),
+            URL(require_tld=True, message=_l("Enter a joining link starting with https://")),
+            Length(max=500, message=_l("The joining link must be 500 characters or fewer")),
+            https_only(_l("Enter a joining link starting with https://")),
+        ],
+        render_kw={"spellcheck": "false", "autocomplete": "off"},
+    )

@@ -16,7 +16,7 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import URL, DataRequired, InputRequired, Length, Optional, StopValidation
+from wtforms.validators import DataRequired, InputRequired, Length, Optional, StopValidation
 
 from lms.curriculum.activities import KnowledgeCheck
 from lms.curriculum.models import (
@@ -27,7 +27,7 @@ from lms.curriculum.models import (
 )
 from lms.curriculum.progress import MODULE_STATE_LABELS
 from lms.curriculum.services import REFLECTION_MAX
-from lms.forms import DateInputField, choices, https_only
+from lms.forms import DateInputField, choices, joining_link_field, venue_field
 
 TIME = re.compile(r"^(?P<hour>[01]?\d|2[0-3])[:.](?P<minute>[0-5]\d)$")
 
@@ -141,21 +141,8 @@ class WorkshopForm(FlaskForm):
         choices=choices((m.value, label) for m, label in WORKSHOP_MODE_LABELS.items()),
         validators=[InputRequired(message=_l("Select in person or online"))],
     )
-    venue = TextAreaField(
-        _l("Venue (for a workshop in person)"),
-        validators=[Length(max=1000, message=_l("The venue must be 1,000 characters or fewer"))],
-        description=_l("The address and room, and anything people need to know to find it"),
-    )
-    joining_link = StringField(
-        _l("Joining link (for an online workshop)"),
-        validators=[
-            Optional(),
-            URL(require_tld=True, message=_l("Enter a joining link starting with https://")),
-            Length(max=500, message=_l("The joining link must be 500 characters or fewer")),
-            https_only(_l("Enter a joining link starting with https://")),
-        ],
-        render_kw={"spellcheck": "false", "autocomplete": "off"},
-    )
+    venue = venue_field(_l("Venue (for a workshop in person)"))
+    joining_link = joining_link_field(_l("Joining link (for an online workshop)"))
     details = TextAreaField(
         _l("Anything else people need to know (optional)"),
         validators=[Length(max=2000, message=_l("This must be 2,000 characters or fewer"))],

@@ -10,14 +10,13 @@ from wtforms import (
     HiddenField,
     RadioField,
     SelectField,
-    StringField,
     TextAreaField,
 )
-from wtforms.validators import URL, DataRequired, InputRequired, Length, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from lms.curriculum.forms import TimeField
 from lms.curriculum.forms import register_form as curriculum_register_form
-from lms.forms import DateInputField, choices, https_only
+from lms.forms import DateInputField, choices, joining_link_field, venue_field
 from lms.practice import holidays
 from lms.practice.models import (
     FOLLOW_THROUGH_LABELS,
@@ -75,21 +74,8 @@ class ScheduleForm(FlaskForm):
         validators=[InputRequired(message=_l("Select whose bank holidays to avoid"))],
         description=_l("A session that falls on a bank holiday moves to the next working day."),
     )
-    venue = TextAreaField(
-        _l("Venue (for sessions in person)"),
-        validators=[Length(max=1000, message=_l("The venue must be 1,000 characters or fewer"))],
-        description=_l("The address and room, and anything people need to know to find it"),
-    )
-    joining_link = StringField(
-        _l("Joining link (for online sessions)"),
-        validators=[
-            Optional(),
-            URL(require_tld=True, message=_l("Enter a joining link starting with https://")),
-            Length(max=500, message=_l("The joining link must be 500 characters or fewer")),
-            https_only(_l("Enter a joining link starting with https://")),
-        ],
-        render_kw={"spellcheck": "false", "autocomplete": "off"},
-    )
+    venue = venue_field(_l("Venue (for sessions in person)"))
+    joining_link = joining_link_field(_l("Joining link (for online sessions)"))
 
 
 class CharterForm(FlaskForm):

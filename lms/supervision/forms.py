@@ -5,10 +5,10 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import RadioField, SelectField, SelectMultipleField, StringField, TextAreaField
-from wtforms.validators import URL, DataRequired, InputRequired, Length, Optional
+from wtforms.validators import DataRequired, InputRequired, Length
 
 from lms.curriculum.forms import TimeField
-from lms.forms import DateInputField, choices, https_only
+from lms.forms import DateInputField, choices, joining_link_field, venue_field
 from lms.supervision.models import SESSION_MODE_LABELS, SessionMode
 
 TEXT_LIMIT = Length(max=5000, message=_l("This must be 5,000 characters or fewer"))
@@ -74,21 +74,8 @@ class SessionForm(FlaskForm):
         choices=choices((m.value, label) for m, label in SESSION_MODE_LABELS.items()),
         validators=[InputRequired(message=_l("Select in person or online"))],
     )
-    venue = TextAreaField(
-        _l("Venue (for a session in person)"),
-        validators=[Length(max=1000, message=_l("The venue must be 1,000 characters or fewer"))],
-        description=_l("The address and room, and anything people need to know to find it"),
-    )
-    joining_link = StringField(
-        _l("Joining link (for an online session)"),
-        validators=[
-            Optional(),
-            URL(require_tld=True, message=_l("Enter a joining link starting with https://")),
-            Length(max=500, message=_l("The joining link must be 500 characters or fewer")),
-            https_only(_l("Enter a joining link starting with https://")),
-        ],
-        render_kw={"spellcheck": "false", "autocomplete": "off"},
-    )
+    venue = venue_field(_l("Venue (for a session in person)"))
+    joining_link = joining_link_field(_l("Joining link (for an online session)"))
 
     @property
     def mode_value(self) -> SessionMode | None:
