@@ -112,12 +112,18 @@ def report_back(session: PracticeSession) -> list[ReportBackItem]:
     ]
 
 
-def own_actions(user_id: int) -> list[tuple[Action, list[FollowThrough]]]:
-    """A trainee's own actions with what became of them (their own text only)."""
+def own_actions(
+    user_id: int, set_id: int | None = None
+) -> list[tuple[Action, list[FollowThrough]]]:
+    """A trainee's own actions (in one set, if given) with what became of them (their own
+    text only)."""
+    where = [Action.owner_id == user_id]
+    if set_id is not None:
+        where.append(Action.set_id == set_id)
     actions = list(
         db.session.scalars(
             db.select(Action)
-            .where(Action.owner_id == user_id)
+            .where(*where)
             .options(db.joinedload(Action.session))
             .order_by(Action.created_at.desc(), Action.position)
         )

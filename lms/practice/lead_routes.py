@@ -34,7 +34,6 @@ from lms.practice.lead_forms import (
 from lms.practice.models import (
     AllocationRun,
     PracticeSet,
-    SetMember,
 )
 from lms.practice.services import PracticeError
 
@@ -218,14 +217,7 @@ def move_trainee(run_id: int):
     run = _run(run_id)
     intake = _intake(run.intake_id)
     # Every set the run made, confirmed ones too: the service says why those cannot change.
-    sets = list(
-        db.session.scalars(
-            db.select(PracticeSet)
-            .where(PracticeSet.run_id == run.id)
-            .options(db.selectinload(PracticeSet.members).joinedload(SetMember.user))
-            .order_by(PracticeSet.id)
-        )
-    )
+    sets = queries.sets_of_run(run.id)
     in_sets = {uid for s in sets for uid in s.member_ids}
     waiting = queries.users_by_id(
         [r["trainee_id"] for r in run.unplaced if r["trainee_id"] not in in_sets]

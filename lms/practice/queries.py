@@ -84,6 +84,20 @@ def run_sets(run_id: int) -> list[PracticeSet]:
     )
 
 
+def sets_of_run(run_id: int) -> list[PracticeSet]:
+    """Every set a run made, confirmed ones too, with their members."""
+    return list(
+        db.session.scalars(
+            db.select(PracticeSet)
+            .where(PracticeSet.run_id == run_id)
+            .options(
+                db.selectinload(PracticeSet.members).joinedload(SetMember.user).options(NO_ROLES)
+            )
+            .order_by(PracticeSet.id)
+        )
+    )
+
+
 def trainee_profiles(user_ids: Iterable[int]) -> dict[int, TraineeProfile]:
     ids = list(set(user_ids))
     if not ids:

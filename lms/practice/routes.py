@@ -123,11 +123,7 @@ def show_set(set_id: int):
         context["threshold"] = services.FEEDBACK_THRESHOLD
     if member:
         context["membership"] = queries.membership(practice_set.id, current_user.id)
-        context["own_actions"] = [
-            (a, f)
-            for a, f in confidential.own_actions(current_user.id)
-            if a.set_id == practice_set.id
-        ]
+        context["own_actions"] = confidential.own_actions(current_user.id, practice_set.id)
         context["answered"] = queries.feedback_receipts(session_ids, current_user.id)
         context["own_register"] = queries.own_attendance(session_ids, current_user.id)
     return render_template("practice/set_show.html", **context)
