@@ -224,6 +224,21 @@ def ratings_by_criterion(observation: Observation | None) -> dict[Criterion, Obs
 # --- Writing observations -----------------------------------------------------------------
 
 
+def _unsaved(
+    session: PracticeSession, facilitator: User, observer: User, kind: ObservationKind
+) -> Observation:
+    """A new observation, not yet added to the database session."""
+    return Observation(
+        session=session,
+        facilitator=facilitator,
+        observer=observer,
+        session_id=session.id,
+        facilitator_id=facilitator.id,
+        observer_id=observer.id,
+        kind=kind,
+    )
+
+
 def start_or_get_draft(observer: User, facilitator: User, session: PracticeSession) -> Observation:
     """The observer's draft of ``session`` for ``facilitator``. A new draft is only stored
     when it is first saved (see :func:`save_observation`), so opening the page or a refused
@@ -238,15 +253,7 @@ def start_or_get_draft(observer: User, facilitator: User, session: PracticeSessi
         raise ObservationError(
             _("You have already recorded an observation of this session. To change it, correct it.")
         )
-    return Observation(
-        session=session,
-        facilitator=facilitator,
-        observer=observer,
-        session_id=session.id,
-        facilitator_id=facilitator.id,
-        observer_id=observer.id,
-        kind=kind,
-    )
+    return _unsaved(session, facilitator, observer, kind)
 
 
 def self_assessment(facilitator: User, session: PracticeSession) -> Observation:
@@ -256,15 +263,7 @@ def self_assessment(facilitator: User, session: PracticeSession) -> Observation:
     existing = self_assessment_of(facilitator.id, session.id)
     if existing is not None:
         return existing
-    return Observation(
-        session=session,
-        facilitator=facilitator,
-        observer=facilitator,
-        session_id=session.id,
-        facilitator_id=facilitator.id,
-        observer_id=facilitator.id,
-        kind=SELF,
-    )
+    return _unsaved(session, facilitator, facilitator, SELF)
 
 
 def _check_access(observation: Observation, record: bool, by: User) -> None:
