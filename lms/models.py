@@ -10,6 +10,13 @@ from lms.applications.models import (
     IntakeFacilitator,
     ReviewAssignment,
 )
+from lms.assessment.models import (
+    Award,
+    AwardScheme,
+    EvidenceUpload,
+    PortfolioSubmission,
+    ShowcaseItem,
+)
 from lms.audit import AuditEvent
 from lms.buddy.models import BuddyGroup, BuddyMember, CheckIn, PairingRule, RepairRequest
 from lms.curriculum.models import (
@@ -59,12 +66,15 @@ __all__ = [
     "Application",
     "ApplicationEvent",
     "AuditEvent",
+    "Award",
+    "AwardScheme",
     "BuddyGroup",
     "BuddyMember",
     "CheckIn",
     "EmailMessage",
     "EndorsementRequest",
     "EqualityResponse",
+    "EvidenceUpload",
     "FeedbackReceipt",
     "FeedbackResponse",
     "FollowThrough",
@@ -82,6 +92,7 @@ __all__ = [
     "Organisation",
     "PairingRule",
     "PasswordResetToken",
+    "PortfolioSubmission",
     "PracticeAttendance",
     "PracticeSession",
     "PracticeSet",
@@ -94,6 +105,7 @@ __all__ = [
     "SessionLog",
     "SetFacilitator",
     "SetMember",
+    "ShowcaseItem",
     "SupervisionAttendance",
     "SupervisionCase",
     "SupervisionGroup",
