@@ -118,6 +118,7 @@ def _sqlite_begin(conn) -> None:
 def _register_blueprints(app: Flask) -> None:
     from lms.accounts import bp as accounts_bp
     from lms.admin import bp as admin_bp
+    from lms.assessment import bp as assessment_bp
     from lms.applications import bp as applications_bp
     from lms.buddy import bp as buddy_bp
     from lms.curriculum import bp as curriculum_bp
@@ -136,6 +137,7 @@ def _register_blueprints(app: Flask) -> None:
         supervision_bp,
         buddy_bp,
         practice_bp,
+        assessment_bp,
     )
     for bp in blueprints:
         app.register_blueprint(bp)
