@@ -59,7 +59,9 @@ class Config:
     )
 
     UPLOAD_FOLDER = os.environ.get("UPLOAD_FOLDER", str(INSTANCE_DIR / "uploads"))
-    MAX_CONTENT_LENGTH = _env_int("MAX_UPLOAD_MB", 10) * 1024 * 1024
+    # The largest request body; bigger than the largest evidence file, so an oversized
+    # file still reaches the form (which explains, keeping everything else typed).
+    MAX_CONTENT_LENGTH = _env_int("MAX_REQUEST_MB", 64) * 1024 * 1024
 
     LANGUAGES = ("en", "cy")
     BABEL_DEFAULT_LOCALE = "en"
@@ -96,6 +98,10 @@ class Config:
     # The award's defaults for supervision and buddies (issue 7 makes criteria per intake).
     AWARD_SUPERVISION_SESSIONS = _env_int("AWARD_SUPERVISION_SESSIONS", 6)
     AWARD_BUDDY_CHECK_INS = _env_int("AWARD_BUDDY_CHECK_INS", 4)
+
+    # Assessment and award (SPEC section 8).
+    EVIDENCE_MAX_MB = _env_int("EVIDENCE_MAX_MB", 10)  # one uploaded evidence file
+    AWARD_RENEWAL_REMINDER_DAYS = _env_int("AWARD_RENEWAL_REMINDER_DAYS", 60)  # before lapsing
 
     # Curriculum (SPEC section 4): where `flask content sync` reads module files.
     CONTENT_DIR = os.environ.get("CONTENT_DIR", str(BASE_DIR / "content" / "modules"))

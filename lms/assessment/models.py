@@ -191,3 +191,9 @@ class Award(db.Model):
     def display_code(self) -> str:
         """The code in groups of four, as printed: ``ABCD-EFGH-...``."""
         return "-".join(self.code[i : i + 4] for i in range(0, len(self.code), 4))
+
+
+# What the award is called and who issues it, on the certificate, the verification page
+# and the credential.
+AWARD_TITLE = _l("NHS award in action learning set facilitation")
+ISSUER_NAME = _l("NHS Action Learning Set Facilitator Programme")
