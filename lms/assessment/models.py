@@ -188,6 +188,14 @@ class Award(db.Model):
         return AwardStatus.VALID
 
     @property
+    def verification_url(self) -> str:
+        """The public address that verifies this award: the same in emails, on the
+        certificate and in the credential, so it always starts with ``PUBLIC_URL``."""
+        from flask import current_app
+
+        return f"{current_app.config['PUBLIC_URL'].rstrip('/')}/verify/{self.code}"
+
+    @property
     def display_code(self) -> str:
         """The code in groups of four, as printed: ``ABCD-EFGH-...``."""
         return "-".join(self.code[i : i + 4] for i in range(0, len(self.code), 4))
