@@ -70,6 +70,7 @@ class FacilitatorProfile:
     sector: object | None  # Sector
     region: object | None  # Region
     preferred_mode: object | None  # DeliveryMode
+    faculty: bool = False  # holds a valid award: may facilitate in any intake
 
     @property
     def organisation_name(self) -> str | None:
@@ -79,11 +80,19 @@ class FacilitatorProfile:
 def facilitator_profiles(intake_id: int) -> list[FacilitatorProfile]:
     """The intake's current facilitators by name, in one query. The application's answers
     win; the account's organisation fills in where the application has none."""
+    return profiles_where(
+        IntakeFacilitator.intake_id == intake_id, IntakeFacilitator.left_at.is_(None)
+    )
+
+
+def profiles_where(*conditions) -> list[FacilitatorProfile]:
+    """Profiles of the facilitators whose intake membership (``IntakeFacilitator``) meets
+    ``conditions``, by name, in one query."""
     rows = db.session.execute(
         db.select(User, Application)
         .join(IntakeFacilitator, IntakeFacilitator.user_id == User.id)
         .outerjoin(Application, Application.id == IntakeFacilitator.application_id)
-        .where(IntakeFacilitator.intake_id == intake_id, IntakeFacilitator.left_at.is_(None))
+        .where(*conditions)
         .options(
             joinedload(User.organisation),
             lazyload(User.role_grants),

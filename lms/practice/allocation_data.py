@@ -11,7 +11,7 @@ from flask_babel import lazy_gettext as _l
 
 from lms.accounts.models import User
 from lms.applications.models import DeliveryMode, Intake
-from lms.applications.queries import facilitator_profiles
+from lms.applications.queries import FacilitatorProfile, facilitator_profiles
 from lms.buddy.models import BuddyGroup, BuddyStatus
 from lms.extensions import db
 from lms.practice import allocation
@@ -122,12 +122,22 @@ def _trainee_mode(mode: DeliveryMode | None) -> str | None:
     return mode.value
 
 
+def facilitator_pool(intake: Intake) -> list[FacilitatorProfile]:
+    """Who may facilitate the intake's sets: its own trainee facilitators, then the faculty
+    (anyone holding a valid award, from any intake), each once."""
+    from lms.assessment.faculty import faculty_profiles  # assessment reads practice's models
+
+    profiles = facilitator_profiles(intake.id)
+    own = {p.user.id for p in profiles}
+    return profiles + [p for p in faculty_profiles() if p.user.id not in own]
+
+
 def facilitator_teams(intake: Intake, mode: str | None) -> list[allocation.Team]:
     """Who can take a set: each confirmed buddy pair (or triad) as a co-facilitating team,
-    and each facilitator without a buddy on their own. People already facilitating a
-    confirmed set are left out. ``mode`` sets every team's mode; None takes each team's
-    own preference (blended when they differ)."""
-    profiles = {p.user.id: p for p in facilitator_profiles(intake.id)}
+    and each facilitator without a buddy (faculty included) on their own. People already
+    facilitating a confirmed set are left out. ``mode`` sets every team's mode; None takes
+    each team's own preference (blended when they differ)."""
+    profiles = {p.user.id: p for p in facilitator_pool(intake)}
     busy = set(
         db.session.scalars(
             db.select(SetFacilitator.user_id)

@@ -18,7 +18,6 @@ from lms import audit
 from lms.accounts.models import Region, User
 from lms.accounts.services import invitation_link
 from lms.applications.models import DeliveryMode, Intake
-from lms.applications.queries import facilitator_profiles
 from lms.db_types import utcnow
 from lms.extensions import db
 from lms.notifications.services import absolute_url, tell
@@ -27,6 +26,7 @@ from lms.practice.allocation_data import (
     _reason_dict,
     _region_value,
     _trainee_mode,
+    facilitator_pool,
     facilitator_teams,
     unallocated_trainees,
 )
@@ -241,14 +241,17 @@ def move_trainee(trainee_id: int, to_set: PracticeSet, by: User) -> None:
 
 
 def set_facilitators(practice_set: PracticeSet, user_ids: Sequence[int], by: User) -> None:
-    """Change who facilitates a proposed set (one to three people from its intake)."""
+    """Change who facilitates a proposed set (one to three people from its intake or the
+    faculty)."""
     _proposed(practice_set)
     ids = list(dict.fromkeys(user_ids))
     if not 1 <= len(ids) <= 3:
         raise PracticeError(_("Select one, two or three facilitators"), "facilitators")
-    allowed = {p.user.id for p in facilitator_profiles(practice_set.intake_id)}
+    allowed = {p.user.id for p in facilitator_pool(practice_set.intake)}
     if not set(ids) <= allowed:
-        raise PracticeError(_("Select facilitators from this intake"), "facilitators")
+        raise PracticeError(
+            _("Select facilitators from this intake or the faculty"), "facilitators"
+        )
     # Keep the rows of those who stay: a new row for the same person would be inserted
     # before the old one is deleted, and break the unique constraint.
     kept = [f for f in practice_set.facilitators if f.user_id in ids]

@@ -104,19 +104,22 @@ def facilitators_form(
     profiles: Sequence[FacilitatorProfile],
     form: FacilitatorsForm | None = None,
 ) -> FacilitatorsForm:
-    """A set's facilitators, ticked, among the intake's facilitators."""
+    """A set's facilitators, ticked, among the intake's facilitators and the faculty."""
     if form is None:
         form = FacilitatorsForm(
             prefix=f"set{practice_set.id}",
             data={"facilitators": [str(uid) for uid in practice_set.facilitator_ids]},
         )
-    form.facilitators.choices = choices(
-        (
-            str(p.user.id),
-            _("%(name)s, %(organisation)s", name=p.user.name, organisation=p.organisation_name)
-            if p.organisation_name
-            else p.user.name,
-        )
-        for p in profiles
-    )
+    form.facilitators.choices = choices((str(p.user.id), _choice_label(p)) for p in profiles)
     return form
+
+
+def _choice_label(profile: FacilitatorProfile) -> str:
+    name, organisation = profile.user.name, profile.organisation_name
+    if profile.faculty:
+        if organisation:
+            return _("%(name)s, %(organisation)s (faculty)", name=name, organisation=organisation)
+        return _("%(name)s (faculty)", name=name)
+    if organisation:
+        return _("%(name)s, %(organisation)s", name=name, organisation=organisation)
+    return name

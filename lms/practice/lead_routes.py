@@ -18,7 +18,7 @@ from flask_login import current_user
 from lms.access import role_required
 from lms.accounts.models import Role, User
 from lms.applications.models import Intake
-from lms.applications.queries import facilitator_counts, facilitator_profiles, intakes_newest_first
+from lms.applications.queries import facilitator_counts, intakes_newest_first
 from lms.extensions import db
 from lms.forms import EmptyForm, add_error
 from lms.practice import allocation_data, allocation_runs, bp, queries
@@ -122,7 +122,7 @@ def _page(
     run = queries.open_run(intake.id)
     sets = queries.run_sets(run.id) if run else []
     checks: list[SetCheck] = allocation_runs.check_sets(sets) if sets else []
-    profiles = facilitator_profiles(intake.id)
+    profiles = allocation_data.facilitator_pool(intake)
     in_sets = {uid for s in sets for uid in s.member_ids}
     waiting = [r for r in (run.unplaced if run else []) if r["trainee_id"] not in in_sets]
     unplaced_users = queries.users_by_id([r["trainee_id"] for r in waiting])
@@ -251,7 +251,7 @@ def change_facilitators(set_id: int):
     intake = practice_set.intake
     form = facilitators_form(
         practice_set,
-        facilitator_profiles(intake.id),
+        allocation_data.facilitator_pool(intake),
         FacilitatorsForm(prefix=f"set{practice_set.id}"),
     )
     if form.validate_on_submit():
