@@ -42,11 +42,18 @@ def create_app(config: type[Config] | str | None = None, **overrides: Any) -> Fl
     return app
 
 
+def _autoescape(name: str | None) -> bool:
+    return name is None or name.endswith((".html", ".htm", ".xml", ".jinja"))
+
+
 def _init_templates(app: Flask) -> None:
     # nhsuk-frontend-jinja macros need ChainableUndefined for their nested parameters.
     app.jinja_options = {
         **app.jinja_options,
         "undefined": ChainableUndefined,
+        # Flask escapes only .html-like templates; the NHS.UK macros are .jinja files, and
+        # print their ``text`` parameters as given (only ``html`` is marked safe).
+        "autoescape": _autoescape,
         # The app's and blueprints' templates first, then the NHS.UK macros.
         "loader": ChoiceLoader(
             [
@@ -118,8 +125,8 @@ def _sqlite_begin(conn) -> None:
 def _register_blueprints(app: Flask) -> None:
     from lms.accounts import bp as accounts_bp
     from lms.admin import bp as admin_bp
-    from lms.assessment import bp as assessment_bp
     from lms.applications import bp as applications_bp
+    from lms.assessment import bp as assessment_bp
     from lms.buddy import bp as buddy_bp
     from lms.curriculum import bp as curriculum_bp
     from lms.main import bp as main_bp
