@@ -95,9 +95,6 @@ class Config:
     EXPERIENCE_WORD_LIMIT = _env_int("EXPERIENCE_WORD_LIMIT", 300)
     REVIEWERS_PER_APPLICATION = _env_int("REVIEWERS_PER_APPLICATION", 2)
     OFFER_RESPONSE_DAYS = _env_int("OFFER_RESPONSE_DAYS", 14)
-    # The award's defaults for supervision and buddies (issue 7 makes criteria per intake).
-    AWARD_SUPERVISION_SESSIONS = _env_int("AWARD_SUPERVISION_SESSIONS", 6)
-    AWARD_BUDDY_CHECK_INS = _env_int("AWARD_BUDDY_CHECK_INS", 4)
 
     # Assessment and award (SPEC section 8).
     EVIDENCE_MAX_MB = _env_int("EVIDENCE_MAX_MB", 10)  # one uploaded evidence file

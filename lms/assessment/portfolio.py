@@ -53,6 +53,15 @@ def current_intake(user_id: int) -> Intake | None:
     )
 
 
+def current_intake_id(user_id: int) -> int | None:
+    return db.session.scalar(
+        db.select(IntakeFacilitator.intake_id)
+        .where(IntakeFacilitator.user_id == user_id, IntakeFacilitator.left_at.is_(None))
+        .order_by(IntakeFacilitator.joined_at.desc(), IntakeFacilitator.id.desc())
+        .limit(1)
+    )
+
+
 def scheme(intake_id: int) -> AwardScheme | None:
     return db.session.scalar(db.select(AwardScheme).where(AwardScheme.intake_id == intake_id))
 
@@ -60,6 +69,14 @@ def scheme(intake_id: int) -> AwardScheme | None:
 def requirements_for(intake_id: int | None) -> tuple[criteria.Requirement, ...]:
     found = scheme(intake_id) if intake_id is not None else None
     return criteria.requirements_from(found.requirements if found else None)
+
+
+def required_count(intake_id: int | None, kind: criteria.RequirementKind) -> int:
+    """How many of ``kind`` the intake's award needs (0 when it does not ask for any)."""
+    for requirement in requirements_for(intake_id):
+        if requirement.kind is kind:
+            return requirement.threshold if requirement.required else 0
+    return 0
 
 
 def readiness(user_id: int, intake: Intake | None = None) -> Readiness:

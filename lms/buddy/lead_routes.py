@@ -110,7 +110,7 @@ def _page(intake: Intake, status: int = 200, **forms):
             repeats=sum(g.repeats for g in pending),
             reason_labels=REASON_LABELS,
             warnings={r.value for r in WARNINGS},
-            required=services.check_ins_required(),
+            required=services.check_ins_required(intake.id),
             action_form=EmptyForm(),
             **built,
         ),

@@ -37,7 +37,7 @@ def overview():
         groups=groups,
         check_ins=queries.check_ins([g.id for g in groups]),
         count=queries.check_in_count(current_user.id),
-        required=services.check_ins_required(),
+        required=services.check_ins_required(_own_intake_id()),
         requests=queries.open_requests_of(current_user.id),
         contacts=queries.contacts(groups),
     )
@@ -80,3 +80,11 @@ def request_repair(group_id: int):
             flash(_("Your request has been sent to the programme leads"), "success")
             return redirect(url_for("buddy.overview"))
     return render_template("buddy/repair_form.html", form=form, group=group)
+
+
+def _own_intake_id() -> int | None:
+    """The signed-in person's intake, whose award criteria their counts are shown against."""
+    # Imported here: assessment reads this package's models, which load these routes.
+    from lms.assessment.portfolio import current_intake_id
+
+    return current_intake_id(current_user.id)

@@ -9,7 +9,6 @@ from dataclasses import dataclass
 from datetime import date
 
 from babel.lists import format_list
-from flask import current_app
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -67,9 +66,12 @@ class BuddyError(ValueError):
         self.field = field
 
 
-def check_ins_required() -> int:
-    """Buddy check-ins a facilitator must log for the award (the default criterion)."""
-    return current_app.config["AWARD_BUDDY_CHECK_INS"]
+def check_ins_required(intake_id: int | None) -> int:
+    """Buddy check-ins the intake's award needs (its criteria, or the defaults)."""
+    from lms.assessment.criteria import RequirementKind
+    from lms.assessment.portfolio import required_count
+
+    return required_count(intake_id, RequirementKind.BUDDY_CHECK_INS)
 
 
 # --- From the database to the optimiser -------------------------------------------------------

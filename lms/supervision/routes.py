@@ -79,7 +79,7 @@ def overview():
         running=running,
         upcoming=upcoming,
         attended=queries.attended_sessions(current_user.id) if is_facilitator else [],
-        required=services.sessions_required(),
+        required=services.sessions_required(_own_intake_id()),
         my_cases=queries.cases_of(current_user.id) if is_facilitator else [],
         group_cases=queries.cases_for_groups([g.id for g in running]),
         is_facilitator=is_facilitator,
@@ -102,7 +102,7 @@ def show_group(group_id: int):
         runs=permissions.runs(current_user, group),
         sees_people=sees_people,
         attended=queries.attended_counts(member_ids) if sees_people else {},
-        required=services.sessions_required(),
+        required=services.sessions_required(group.intake_id),
         can_bring_case=permissions.can_bring_case(current_user, group),
         can_manage=permissions.can_manage_groups(current_user),
     )
@@ -408,3 +408,11 @@ def respond_to_case(case_id: int):
             flash(_("Your response has been saved and the facilitator has been told"), "success")
             return redirect(url_for("supervision.show_case", case_id=case.id))
     return render_template("supervision/case_respond.html", form=form, case=case)
+
+
+def _own_intake_id() -> int | None:
+    """The signed-in person's intake, whose award criteria their counts are shown against."""
+    # Imported here: assessment reads this package's models, which load these routes.
+    from lms.assessment.portfolio import current_intake_id
+
+    return current_intake_id(current_user.id)

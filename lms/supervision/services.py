@@ -9,7 +9,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from flask import current_app
 from flask_babel import format_datetime
 from flask_babel import gettext as _
 
@@ -47,9 +46,12 @@ class SupervisionError(ValueError):
         self.field = field
 
 
-def sessions_required() -> int:
-    """Supervision sessions a facilitator must attend for the award (the default criterion)."""
-    return current_app.config["AWARD_SUPERVISION_SESSIONS"]
+def sessions_required(intake_id: int | None) -> int:
+    """Supervision sessions the intake's award needs (its criteria, or the defaults)."""
+    from lms.assessment.criteria import RequirementKind
+    from lms.assessment.portfolio import required_count
+
+    return required_count(intake_id, RequirementKind.SUPERVISION_SESSIONS)
 
 
 # --- Groups ----------------------------------------------------------------------------
