@@ -94,6 +94,10 @@ PUBLIC_ENDPOINTS = {
     "accounts.reset_password",
     "applications.list_open_intakes",
     "applications.endorse",  # the line manager's single-use link; no account needed
+    "assessment.verify",  # anyone checks an award by its code (SPEC section 8)
+    "assessment.verify_award",
+    "assessment.credential_status",  # the Open Badges credential's status address
+    "assessment.award_criteria",  # the credential's achievement page
 }
 
 

@@ -3,6 +3,7 @@ allocated sets in any later intake (SPEC section 8)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import replace
 from datetime import datetime
 
@@ -23,13 +24,19 @@ def valid_award(now: datetime | None = None):
     )
 
 
+def faculty_ids(user_ids: Iterable[int] | None = None, now: datetime | None = None) -> set[int]:
+    """Holders of an award that stands now, optionally among ``user_ids``. One query."""
+    query = db.select(Award.user_id).where(valid_award(now))
+    if user_ids is not None:
+        ids = set(user_ids)
+        if not ids:
+            return set()
+        query = query.where(Award.user_id.in_(ids))
+    return set(db.session.scalars(query.distinct()))
+
+
 def is_faculty(user_id: int) -> bool:
-    return (
-        db.session.scalar(
-            db.select(Award.id).where(Award.user_id == user_id, valid_award()).limit(1)
-        )
-        is not None
-    )
+    return bool(faculty_ids([user_id]))
 
 
 def faculty_profiles() -> list[FacilitatorProfile]:
