@@ -11,4 +11,5 @@ PERIODIC_JOBS: list[str] = [
     "lms.applications.tasks.send_endorsement_reminders",
     "lms.supervision.tasks.send_session_reminders",
     "lms.practice.tasks.send_session_reminders",
+    "lms.assessment.tasks.send_renewal_reminders",
 ]
