@@ -77,7 +77,8 @@ def _whole(value, default: int, low: int, high: int) -> int:
 def requirements_from(stored: Mapping | None) -> tuple[Requirement, ...]:
     """An intake's requirements, in the programme's order: what was stored, with defaults
     for anything missing or malformed."""
-    stored = stored or {}
+    if not isinstance(stored, Mapping):
+        stored = {}  # nothing stored, or not the shape we store (a hand-edited row)
     result = []
     for default in DEFAULTS:
         data = stored.get(default.kind.value)

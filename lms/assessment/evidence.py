@@ -185,6 +185,13 @@ def json_list(text: str | None) -> list:
     return value if isinstance(value, list) else []
 
 
+def minutes(r: Row) -> int | None:
+    """How long a row's ``at`` to ``until`` lasted, in minutes (None without both)."""
+    if r.at is None or r.until is None:
+        return None
+    return int((r.until - r.at).total_seconds() // 60)
+
+
 def _registry() -> tuple[Source, ...]:
     from lms.assessment.sources import SOURCES
 
