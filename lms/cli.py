@@ -29,7 +29,8 @@ def seed_demo_command() -> None:
         "Also (same password): kwame.asante@example.org, a trainee facilitator who has "
         "finished every core module; ten more trainee facilitators in the running intake, "
         "such as dev.sharma@example.org (the demo facilitator's buddy) and "
-        "bethan.morgan@example.org. supervisor@example.org runs Group A; "
+        "bethan.morgan@example.org. supervisor@example.org runs Group A (and the "
+        "completed intake's Autumn group); "
         "supervisor2@example.org has no group yet."
     )
     click.echo(
@@ -39,6 +40,16 @@ def seed_demo_command() -> None:
         "only booked sessions. Fifteen more GMTS trainees, such as "
         "chloe.adebayo@example.org (same password); five are in no set yet."
     )
+    from lms.assessment.demo_data import demo_award
+
+    award = demo_award()
+    click.echo(
+        "Awards (Completed demo intake, same password): rhiannon.price@example.org is ready "
+        "to submit; owen.jenkins@example.org has submitted for review; "
+        "daniel.reid@example.org's award was revoked; grace.okafor@example.org holds the award."
+    )
+    if award is not None:
+        click.echo(f"  Verification code: {award.display_code}  ({award.verification_url})")
 
 
 @click.command("create-admin")

@@ -108,6 +108,11 @@ def seed_demo() -> list[DemoAccount]:
     seed_supervision(running, people)
     seed_buddies(running, people)
     seed_practice(running, organisations, people)
+    from lms.assessment.demo_data import seed_awards
+
+    lead = db.session.scalar(db.select(User).where(User.email == "lead@example.org"))
+    supervisor = db.session.scalar(db.select(User).where(User.email == "supervisor@example.org"))
+    seed_awards(organisations, lead, supervisor, people["facilitator@example.org"])
     return DEMO_ACCOUNTS
 
 

@@ -119,6 +119,32 @@ LINKS: list[Link] = [
         in_header=False,
     ),
     Link(
+        _l("Portfolio"),
+        "assessment.portfolio",
+        (Role.FACILITATOR,),
+        _l("Your evidence for the award, what is still missing, and submitting for review"),
+    ),
+    Link(
+        _l("Your award"),
+        "assessment.my_awards",
+        (Role.FACILITATOR,),
+        _l("Your certificate, its verification address and your digital badge"),
+        in_header=False,
+    ),
+    Link(
+        _l("Awards"),
+        "assessment.lead_intakes",
+        (Role.LEAD,),
+        _l("Award criteria for each intake, who is ready, portfolios to review, and awards"),
+    ),
+    Link(
+        _l("Portfolios to review"),
+        "assessment.lead_submissions",
+        (Role.LEAD,),
+        _l("Portfolios submitted for the award: return them with comments or issue the award"),
+        in_header=False,
+    ),
+    Link(
         _l("Sets and trainees"),
         "practice.lead_overview",
         (Role.LEAD,),

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask import current_app, jsonify, redirect, render_template, request, session, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 
 from lms import jobs
@@ -24,29 +23,17 @@ def home():
     )
 
 
-def _towards_award() -> list[tuple[str, int, int, str]] | None:
-    """A trainee facilitator's counts that the award needs: (what, done, needed, link)."""
+def _towards_award():
+    """A trainee facilitator's award criteria against their evidence, or None."""
     if not current_user.has_role(Role.FACILITATOR):
         return None
-    from lms.buddy import queries as buddy
-    from lms.buddy.services import check_ins_required
-    from lms.supervision import queries as supervision
-    from lms.supervision.services import sessions_required
+    # Imported here: assessment reads every package's models.
+    from lms.assessment import faculty, portfolio
 
-    return [
-        (
-            _("Supervision sessions attended"),
-            supervision.attended_count(current_user.id),
-            sessions_required(),
-            url_for("supervision.overview"),
-        ),
-        (
-            _("Buddy check-ins"),
-            buddy.check_in_count(current_user.id),
-            check_ins_required(),
-            url_for("buddy.overview"),
-        ),
-    ]
+    return {
+        "readiness": portfolio.readiness(current_user.id),
+        "faculty": faculty.is_faculty(current_user.id),
+    }
 
 
 @bp.route("/language", methods=["POST"])

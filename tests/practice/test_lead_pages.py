@@ -8,6 +8,7 @@ from types import SimpleNamespace
 
 import pytest
 from flask import url_for
+from markupsafe import escape
 
 from lms.accounts.models import Region, Role, User
 from lms.applications.models import Application, ApplicationStatus, DeliveryMode
@@ -181,7 +182,7 @@ def test_the_lead_runs_the_allocator_and_reads_why(world, login, outbox):
     assert "Proposed sets" in page and "only leads can see them" in page
     for person in (*world.facilitators, *world.trainees):
         assert person.name in page
-    assert FACILITATORS_TRUST in page  # the facilitators' organisation
+    assert escape(FACILITATORS_TRUST) in page  # the facilitators' organisation, escaped
     assert world.manager.email in page  # Rae's line manager, in her row
     # The preferences not met, and why Fay has no set: in plain English.
     assert "More than one trainee from the same organisation" in page
