@@ -5,8 +5,10 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import EmailField, StringField, TextAreaField
-from wtforms.validators import Email, InputRequired, Length
+from wtforms import StringField, TextAreaField
+from wtforms.validators import InputRequired, Length
+
+from lms.assessment.forms import personal_email_field
 
 
 class RevokeForm(FlaskForm):
@@ -24,19 +26,7 @@ class RevokeForm(FlaskForm):
 
 
 class HolderEmailForm(FlaskForm):
-    email = EmailField(
-        _l("Personal email address"),
-        validators=[
-            InputRequired(_l("Enter your personal email address")),
-            Length(max=254, message=_l("The email address must be 254 characters or fewer")),
-            Email(_l("Enter an email address in the correct format, like name@example.org")),
-        ],
-        description=_l(
-            "Use an address that is yours, not your employer's, so you keep your award if you "
-            "change jobs"
-        ),
-        render_kw={"autocomplete": "email", "spellcheck": "false"},
-    )
+    email = personal_email_field()
 
 
 class VerifyCodeForm(FlaskForm):

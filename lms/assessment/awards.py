@@ -20,7 +20,6 @@ import calendar
 from datetime import datetime
 
 import sqlalchemy as sa
-from email_validator import EmailNotValidError, validate_email
 from flask_babel import format_date
 from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
@@ -38,12 +37,12 @@ from lms.assessment.models import (
     new_code,
 )
 from lms.assessment.permissions import holds, is_lead
+from lms.assessment.submission import SubmissionError, checked_email
 from lms.db_types import utcnow
 from lms.extensions import db
 from lms.notifications.services import absolute_url, tell
 
 REASON_MAX = 2_000  # the message says "2,000": change them together
-EMAIL_MAX = 254
 CODE_ATTEMPTS = 5  # 100 random bits: a second attempt is already astronomically unlikely
 
 # Crockford's base32 reads these as the digits they look like.
@@ -238,27 +237,15 @@ def renew(award: Award, by: User) -> Award:
 # --- The holder's email -------------------------------------------------------------------
 
 
-def normalise_email(text: str) -> str:
-    """A valid address, lower case; AwardError otherwise."""
-    text = (text or "").strip()
-    if not text:
-        raise AwardError(_("Enter your personal email address"), "email")
-    if len(text) > EMAIL_MAX:
-        raise AwardError(_("The email address must be 254 characters or fewer"), "email")
-    try:
-        return validate_email(text, check_deliverability=False).normalized.lower()
-    except EmailNotValidError as exc:
-        raise AwardError(
-            _("Enter an email address in the correct format, like name@example.org"), "email"
-        ) from exc
-
-
 def set_holder_email(award: Award, user: User, email: str) -> Award:
     """Key the award to another personal address of the holder's (only they may), and keep
     it as their personal address on their account too."""
     if not holds(user, award):
         raise AwardError(_("Only the holder of an award can change its email address."))
-    email = normalise_email(email)
+    try:
+        email = checked_email(email)
+    except SubmissionError as exc:
+        raise AwardError(exc.message, "email") from None
     changed = email != award.holder_email
     award.holder_email = email
     user.personal_email = email

@@ -24,8 +24,10 @@ from lms.forms import WholeNumberField
 MAX = criteria.MAX_THRESHOLD
 
 
-class SubmitForm(FlaskForm):
-    personal_email = EmailField(
+def personal_email_field() -> EmailField:
+    """The personal address an award is keyed to: asked at submission, changed later by
+    the holder."""
+    return EmailField(
         _l("Personal email address"),
         validators=[
             InputRequired(_l("Enter the personal email address your award will be linked to")),
@@ -38,6 +40,10 @@ class SubmitForm(FlaskForm):
         ),
         render_kw={"autocomplete": "email", "spellcheck": "false"},
     )
+
+
+class SubmitForm(FlaskForm):
+    personal_email = personal_email_field()
     statement = TextAreaField(
         _l("A statement for your reviewer (optional)"),
         validators=[

@@ -54,8 +54,9 @@ class SubmissionError(Exception):
 # --- Checks ------------------------------------------------------------------------------------
 
 
-def normalise_email(value: str | None) -> str:
-    """The address as stored (lower case), or a refusal if it is not an email address."""
+def checked_email(value: str | None) -> str:
+    """A personal email address as stored (lower case), or a refusal if it is not one.
+    Used at submission and when a holder changes the address their award is keyed to."""
     text = (value or "").strip()
     if not text:
         raise SubmissionError(
@@ -115,7 +116,7 @@ def submit(user: User, personal_email: str, statement: str | None) -> PortfolioS
     are a facilitator in an intake, have no submission waiting and no award for it, and
     meet every criterion (computed here)."""
     state = check_can_submit(user)
-    email = normalise_email(personal_email)
+    email = checked_email(personal_email)
     statement = (statement or "").strip() or None
     if statement and len(statement) > STATEMENT_MAX:
         raise SubmissionError(_("Your statement must be 2,000 characters or fewer"), "statement")
