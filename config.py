@@ -83,6 +83,8 @@ class Config:
     RESET_LIMIT = os.environ.get("RESET_LIMIT", "5 per hour")
     # Endorsement link look-ups that fail (unknown, used, expired), per address.
     ENDORSE_LIMIT = os.environ.get("ENDORSE_LIMIT", "30 per hour")
+    # Award look-ups by an unknown code, per address.
+    VERIFY_LIMIT = os.environ.get("VERIFY_LIMIT", "60 per minute")
     RATELIMIT_HEADERS_ENABLED = False
 
     # Links in emails sent outside a request (jobs, commands) start with this address.

@@ -9,7 +9,7 @@ award was revoked.
 
 from __future__ import annotations
 
-from flask import jsonify, make_response, redirect, render_template, request, url_for
+from flask import current_app, jsonify, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from lms.assessment import awards, bp, credential
@@ -21,9 +21,11 @@ from lms.db_types import utcnow
 from lms.extensions import limiter
 from lms.forms import add_error
 
-# Codes cannot be guessed (100 bits), but failed look-ups are still limited so nobody can
-# use the page to load the database.
-FAILED_LOOKUPS = "60 per minute"
+
+def _failed_lookups() -> str:
+    """Codes cannot be guessed (100 bits), but failed look-ups are still limited so nobody
+    can use the page to load the database."""
+    return current_app.config["VERIFY_LIMIT"]
 
 
 def _failed(response) -> bool:
@@ -52,7 +54,7 @@ def verify():
 
 
 @bp.route("/verify/<code>")
-@limiter.limit(FAILED_LOOKUPS, deduct_when=_failed, scope="verify-award")
+@limiter.limit(_failed_lookups, deduct_when=_failed, scope="verify-award")
 def verify_award(code: str):
     award = awards.find_by_code(code)
     if award is None:
@@ -76,7 +78,7 @@ def verify_award(code: str):
 
 
 @bp.route("/verify/<code>/status")
-@limiter.limit(FAILED_LOOKUPS, deduct_when=_failed, scope="verify-award")
+@limiter.limit(_failed_lookups, deduct_when=_failed, scope="verify-award")
 def credential_status(code: str):
     award = awards.find_by_code(code)
     if award is None:

@@ -20,7 +20,7 @@ PEOPLE = ("holder", "facilitator", "lead", "supervisor", "reviewer", "trainee", 
 
 
 @pytest.fixture
-def world(make_user, make_intake):
+def world(make_user, make_intake, run_jobs):
     """A holder with an issued award (certificate made), another facilitator whose
     portfolio waits for review, and one person in each other role."""
     intake = make_intake(name="Pages intake")
@@ -31,6 +31,8 @@ def world(make_user, make_intake):
         join(person, intake)
     set_renewal(intake, 12)
     award = awards.issue_award(submit(holder, intake, "hana@personal.example"), lead)
+    db.session.commit()  # hands the certificate job to Redis when in use (a savepoint here)
+    run_jobs()
     waiting = submit(other, intake, "owen@personal.example")
     return {
         "intake": intake,
