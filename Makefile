@@ -13,10 +13,18 @@ STAMP := .make
 run: setup db content demo
 	$(BIN)/flask run --host $(HOST) --port $(PORT)
 
+# `make test` runs the suite on every core (WORKERS=1 for one process), then the browser
+# tests in one process, in order (BROWSER=no leaves them out).
+WORKERS ?= auto
+BROWSER ?= yes
+
 test: setup
+	$(BIN)/python -m pytest -n $(WORKERS) --ignore=tests/e2e $(PYTEST_ARGS)
+ifeq ($(BROWSER),yes)
 	@command -v chromium >/dev/null 2>&1 || command -v "$${CHROMIUM_PATH:-chromium}" >/dev/null 2>&1 \
 	  || echo "NOTE: chromium is not installed, so the browser tests (tests/e2e) will be SKIPPED. Install it with: apt-get install chromium"
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest tests/e2e $(PYTEST_ARGS)
+endif
 
 setup: $(STAMP)/python $(STAMP)/assets translations-compile
 

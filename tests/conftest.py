@@ -2,7 +2,8 @@
 
 The suite runs on SQLite in memory by default. With ``DATABASE_URL`` set (CI sets it
 to PostgreSQL) it runs there; with ``REDIS_URL`` set, jobs go through Redis and
-:func:`run_jobs` drains them with a real RQ worker.
+:func:`run_jobs` drains them with a real RQ worker. Under pytest-xdist each worker has
+its own PostgreSQL database (``<name>_<worker>``), made and dropped here.
 """
 
 from __future__ import annotations
@@ -45,9 +46,41 @@ class RequestIsolatingClient(FlaskClient):
         return response
 
 
+def _worker_database() -> Iterator[str | None]:
+    """Under pytest-xdist on PostgreSQL, a database of this worker's own (its URL)."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    url = os.environ.get("DATABASE_URL", "")
+    if not worker or not url.startswith(("postgres://", "postgresql")):
+        yield None
+        return
+    import sqlalchemy as sa
+
+    from config import _database_url
+
+    base = sa.make_url(_database_url(url))
+    name = f"{base.database}_{worker}"
+    admin = sa.create_engine(base, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        connection.exec_driver_sql(f'CREATE DATABASE "{name}"')
+    try:
+        yield base.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as connection:
+            connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.dispose()
+
+
 @pytest.fixture(scope="session")
-def app() -> Iterator[Flask]:
+def database_url() -> Iterator[str | None]:
+    yield from _worker_database()
+
+
+@pytest.fixture(scope="session")
+def app(database_url) -> Iterator[Flask]:
     overrides = {}
+    if database_url:
+        overrides["SQLALCHEMY_DATABASE_URI"] = database_url
     if os.environ.get("REDIS_URL"):
         overrides["REDIS_URL"] = os.environ["REDIS_URL"]
         overrides["RQ_QUEUE"] = f"lms-test-{os.getpid()}"

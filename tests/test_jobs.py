@@ -120,6 +120,8 @@ def test_job_through_a_real_rq_worker_process(app):
             "LMS_CONFIG": "testing",
             "FLASK_APP": "wsgi.py",
             "RQ_QUEUE": app.config["RQ_QUEUE"],
+            # This test run's own database (each pytest-xdist worker has one).
+            "DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"],
         }
         result = subprocess.run(
             [sys.executable, "-m", "flask", "worker", "--burst"],
