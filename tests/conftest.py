@@ -71,6 +71,18 @@ def _worker_database() -> Iterator[str | None]:
         admin.dispose()
 
 
+def _worker_redis(url: str) -> str:
+    """Under pytest-xdist, a Redis database of this worker's own for rate limits: resetting
+    the limiter between tests clears every limit in its database, whatever the prefix."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if not worker:
+        return url
+    from urllib.parse import urlsplit, urlunsplit
+
+    number = 1 + int(worker.removeprefix("gw"))
+    return urlunsplit(urlsplit(url)._replace(path=f"/{number}"))
+
+
 @pytest.fixture(scope="session")
 def database_url() -> Iterator[str | None]:
     yield from _worker_database()
@@ -84,7 +96,7 @@ def app(database_url) -> Iterator[Flask]:
     if os.environ.get("REDIS_URL"):
         overrides["REDIS_URL"] = os.environ["REDIS_URL"]
         overrides["RQ_QUEUE"] = f"lms-test-{os.getpid()}"
-        overrides["RATELIMIT_STORAGE_URI"] = os.environ["REDIS_URL"]
+        overrides["RATELIMIT_STORAGE_URI"] = _worker_redis(os.environ["REDIS_URL"])
         overrides["RATELIMIT_KEY_PREFIX"] = f"lms-test-{os.getpid()}"
     app = create_app(TestingConfig, **overrides)
     app.test_client_class = RequestIsolatingClient
