@@ -24,7 +24,7 @@ from typing import Any, ClassVar
 import sqlalchemy as sa
 
 from lms.assessment import outcomes as lo
-from lms.assessment.criteria import Evidence, SetHeld
+from lms.assessment.criteria import Evidence, RequirementKind, SetHeld
 from lms.db_types import UTCDateTime
 from lms.extensions import db
 
@@ -255,6 +255,25 @@ def evidence_of(items: Iterable[Item], core: tuple[tuple[int, str], ...]) -> Evi
         session_logs=len(by_source["session_logs"]),
         buddy_check_ins=len(by_source["check_ins"]),
     )
+
+
+# The items each criterion counts, as ``evidence_of`` counts them.
+_COUNTS_TOWARDS = {
+    RequirementKind.CORE_MODULES: lambda i: i.source == "modules" and bool(i.facts.get("core")),
+    RequirementKind.SUPERVISION_SESSIONS: lambda i: i.source == "supervision",
+    RequirementKind.SETS_FACILITATED: lambda i: i.source == "sets",
+    RequirementKind.OBSERVATIONS_SIGNED_OFF: lambda i: (
+        i.source == "observations" and bool(i.facts.get("signed_off"))
+    ),
+    RequirementKind.SESSION_LOGS: lambda i: i.source == "session_logs",
+    RequirementKind.BUDDY_CHECK_INS: lambda i: i.source == "check_ins",
+}
+
+
+def behind(kind: RequirementKind, items: Iterable[Item]) -> list[Item]:
+    """The items that count towards a criterion: the evidence behind it. Pure."""
+    counts = _COUNTS_TOWARDS[kind]
+    return [item for item in items if counts(item)]
 
 
 def by_outcome(items: Iterable[Item]) -> list[tuple[lo.LearningOutcome, list[Item]]]:

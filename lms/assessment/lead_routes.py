@@ -10,7 +10,6 @@ from dataclasses import dataclass
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy.orm import joinedload
 
@@ -18,51 +17,15 @@ from lms.access import role_required
 from lms.accounts.models import Role, User
 from lms.applications.models import Intake
 from lms.applications.queries import facilitator_counts, intakes_newest_first
-from lms.assessment import bp, criteria, portfolio, schemes, submission
+from lms.assessment import bp, criteria, pipeline, portfolio, schemes, submission
 from lms.assessment import outcomes as lo
 from lms.assessment.criteria import REQUIREMENT_LABELS
 from lms.assessment.forms import HAS_THRESHOLD, ReturnForm, SchemeForm
 from lms.assessment.models import Award, PortfolioSubmission, SubmissionStatus
+from lms.assessment.pipeline import Stage
 from lms.assessment.routes import SHARED_SOURCES, SOURCE_LABELS, groups
-from lms.curriculum.queries import intake_facilitators
-from lms.db_types import LabelledEnum, set_labels
 from lms.extensions import db
 from lms.forms import EmptyForm, add_error
-
-
-class Stage(LabelledEnum):
-    """Where a facilitator is on the way to the award, for the pipeline."""
-
-    IN_PROGRESS = "in_progress"
-    READY = "ready"
-    SUBMITTED = "submitted"
-    RETURNED = "returned"
-    AWARDED = "awarded"
-    REVOKED = "revoked"
-
-
-STAGE_LABELS = set_labels(
-    Stage,
-    {
-        Stage.IN_PROGRESS: _l("In progress"),
-        Stage.READY: _l("Ready to submit"),
-        Stage.SUBMITTED: _l("Submitted"),
-        Stage.RETURNED: _l("Returned"),
-        Stage.AWARDED: _l("Awarded"),
-        Stage.REVOKED: _l("Revoked"),
-    },
-)
-
-
-def stage_of(ready: bool, latest: PortfolioSubmission | None, award: Award | None) -> Stage:
-    """A person's stage from their readiness, latest submission and award. Pure."""
-    if award is not None:
-        return Stage.REVOKED if award.revoked_at is not None else Stage.AWARDED
-    if latest is not None and latest.status is SubmissionStatus.SUBMITTED:
-        return Stage.SUBMITTED
-    if latest is not None and latest.status is SubmissionStatus.RETURNED:
-        return Stage.RETURNED
-    return Stage.READY if ready else Stage.IN_PROGRESS
 
 
 @dataclass(frozen=True)
@@ -84,20 +47,7 @@ def _intake(intake_id: int) -> Intake:
 @bp.route("/lead/awards")
 @role_required(Role.LEAD)
 def lead_intakes():
-    submitted = dict(
-        db.session.execute(
-            db.select(PortfolioSubmission.intake_id, db.func.count())
-            .where(PortfolioSubmission.status == SubmissionStatus.SUBMITTED)
-            .group_by(PortfolioSubmission.intake_id)
-        ).all()
-    )
-    awarded = dict(
-        db.session.execute(
-            db.select(Award.intake_id, db.func.count())
-            .where(Award.revoked_at.is_(None))
-            .group_by(Award.intake_id)
-        ).all()
-    )
+    submitted, awarded = pipeline.intake_counts()
     return render_template(
         "assessment/lead_intakes.html",
         intakes=intakes_newest_first(),
@@ -107,52 +57,33 @@ def lead_intakes():
     )
 
 
+def _link(person: pipeline.Person) -> str:
+    """Where a lead goes from a person's line: their award, the submission to review, or
+    their portfolio."""
+    if person.award is not None:
+        return url_for("assessment.lead_award", award_id=person.award.id)
+    if person.stage is Stage.SUBMITTED:
+        return url_for("assessment.review_submission", submission_id=person.latest.id)
+    return url_for("assessment.person_portfolio", user_id=person.user.id)
+
+
 @bp.route("/lead/awards/<int:intake_id>")
 @role_required(Role.LEAD)
 def lead_pipeline(intake_id: int):
     intake = _intake(intake_id)
-    people = intake_facilitators(intake.id)
-    ids = [p.id for p in people]
-    states = portfolio.readiness_of_many(ids, intake)
-    latest: dict[int, PortfolioSubmission] = {}
-    for found in db.session.scalars(
-        db.select(PortfolioSubmission)
-        .where(PortfolioSubmission.intake_id == intake.id, PortfolioSubmission.user_id.in_(ids))
-        .order_by(PortfolioSubmission.submitted_at, PortfolioSubmission.id)
-    ):
-        latest[found.user_id] = found  # the last one wins
-    awards = {
-        a.user_id: a
-        for a in db.session.scalars(
-            db.select(Award).where(Award.intake_id == intake.id, Award.user_id.in_(ids))
-        )
-    }
-    lines = []
-    for person in people:
-        state = states[person.id]
-        stage = stage_of(state.ready, latest.get(person.id), awards.get(person.id))
-        if person.id in awards:
-            link = url_for("assessment.lead_award", award_id=awards[person.id].id)
-        elif stage is Stage.SUBMITTED:
-            link = url_for("assessment.review_submission", submission_id=latest[person.id].id)
-        else:
-            link = url_for("assessment.person_portfolio", user_id=person.id)
-        lines.append(PipelineLine(person, stage, state.met_count, len(state.results), link))
-    requirements = [r for r in portfolio.requirements_for(intake.id) if r.required]
-    meeting = {
-        r.kind: sum(
-            1 for s in states.values() for res in s.results if res.kind is r.kind and res.met
-        )
-        for r in requirements
-    }
+    found = pipeline.pipeline(intake)
+    lines = [
+        PipelineLine(p.user, p.stage, p.readiness.met_count, len(p.readiness.results), _link(p))
+        for p in found.people
+    ]
     return render_template(
         "assessment/lead_pipeline.html",
         intake=intake,
         lines=lines,
-        requirements=requirements,
-        meeting=meeting,
+        requirements=found.requirements,
+        meeting=found.meeting,
         labels=REQUIREMENT_LABELS,
-        stages=[(stage, sum(1 for line in lines if line.stage is stage)) for stage in Stage],
+        stages=[(stage, found.count(stage)) for stage in Stage],
     )
 
 

@@ -14,25 +14,13 @@ from __future__ import annotations
 
 from lms.accounts.models import Role, User
 from lms.assessment.models import Award, EvidenceUpload
-from lms.extensions import db
-from lms.supervision.models import GroupMembership, SupervisionGroup
 
 
 def supervises(user: User, facilitator_id: int) -> bool:
-    """``user`` runs a supervision group the facilitator is in now (one query)."""
-    if not user.has_role(Role.SUPERVISOR) or user.id == facilitator_id:
-        return False
-    found = db.session.scalar(
-        db.select(GroupMembership.id)
-        .join(SupervisionGroup, SupervisionGroup.id == GroupMembership.group_id)
-        .where(
-            SupervisionGroup.supervisor_id == user.id,
-            GroupMembership.user_id == facilitator_id,
-            GroupMembership.left_at.is_(None),
-        )
-        .limit(1)
-    )
-    return found is not None
+    """``user`` runs a supervision group the facilitator is in now (never themselves)."""
+    from lms.supervision.observation_permissions import supervises as runs_their_group
+
+    return user.id != facilitator_id and runs_their_group(user, facilitator_id)
 
 
 def is_lead(user: User) -> bool:

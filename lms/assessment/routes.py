@@ -8,8 +8,6 @@ queries, however much evidence there is (the evidence is one statement).
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
@@ -32,18 +30,6 @@ from lms.forms import add_error
 SOURCE_LABELS = {s.key: s.label for s in SOURCES}
 # Sources whose records people other than the holder may open (see Source.shared_links).
 SHARED_SOURCES = frozenset(s.key for s in SOURCES if s.shared_links)
-
-# The items that count towards each criterion, shown as the evidence behind it.
-COUNTS_TOWARDS: dict[RequirementKind, Callable[[Item], bool]] = {
-    RequirementKind.CORE_MODULES: lambda i: i.source == "modules" and bool(i.facts.get("core")),
-    RequirementKind.SUPERVISION_SESSIONS: lambda i: i.source == "supervision",
-    RequirementKind.SETS_FACILITATED: lambda i: i.source == "sets",
-    RequirementKind.OBSERVATIONS_SIGNED_OFF: lambda i: (
-        i.source == "observations" and bool(i.facts.get("signed_off"))
-    ),
-    RequirementKind.SESSION_LOGS: lambda i: i.source == "session_logs",
-    RequirementKind.BUDDY_CHECK_INS: lambda i: i.source == "check_ins",
-}
 
 
 def missing(result: Result) -> list[str]:
@@ -204,7 +190,7 @@ def _readiness_page(form: SubmitForm, status: int = 200):
         {
             "result": result,
             "label": REQUIREMENT_LABELS[result.kind],
-            "evidence": [i for i in state.items if COUNTS_TOWARDS[result.kind](i)],
+            "evidence": evidence.behind(result.kind, state.items),
             "missing": missing(result),
         }
         for result in state.results

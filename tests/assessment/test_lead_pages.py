@@ -10,8 +10,8 @@ import pytest
 
 from lms.accounts.models import Role
 from lms.assessment import criteria, portfolio, submission
-from lms.assessment.lead_routes import Stage, stage_of
 from lms.assessment.models import Award, AwardScheme, PortfolioSubmission, SubmissionStatus
+from lms.assessment.pipeline import Stage, stage_of
 from lms.audit import AuditEvent
 from lms.curriculum.services import join_intake
 from lms.db_types import utcnow
