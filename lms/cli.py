@@ -8,7 +8,7 @@ from flask.cli import AppGroup, with_appcontext
 
 from lms.extensions import db
 
-seed = AppGroup("seed", help="Load data: demo accounts (and, later, scale data).")
+seed = AppGroup("seed", help="Load data: demo accounts, or a national-scale data set.")
 
 
 @seed.command("demo")
@@ -50,6 +50,34 @@ def seed_demo_command() -> None:
     )
     if award is not None:
         click.echo(f"  Verification code: {award.display_code}  ({award.verification_url})")
+
+
+@seed.command("scale")
+@click.option("--factor", type=float, default=1.0, show_default=True, help="Scale every count.")
+@click.option("--seed", "seed_value", type=int, default=2026, show_default=True)
+def seed_scale_command(factor: float, seed_value: int) -> None:
+    """Build a national-scale programme (reproducible: same factor and seed, same data)."""
+    import time
+
+    from lms.scale import EXAMPLE_ACCOUNTS, SCALE_PASSWORD, seed_scale
+
+    if factor <= 0:
+        raise click.BadParameter("must be more than 0", param_hint="--factor")
+    started = time.perf_counter()
+    try:
+        counts = seed_scale(factor=factor, seed=seed_value)
+    except RuntimeError as exc:  # scale data already there, or bad module files
+        db.session.rollback()
+        raise click.ClickException(str(exc)) from None
+    elapsed = time.perf_counter() - started
+    click.echo(f"Scale data (factor {factor:g}, seed {seed_value}):")
+    for table, count in sorted(counts.items()):
+        click.echo(f"  {table:<32} {count:>9,}")
+    click.echo(f"  {'total':<32} {sum(counts.values()):>9,}")
+    click.echo(f"Took {elapsed:.1f} seconds.")
+    click.echo(f"Password for every scale account: {SCALE_PASSWORD}")
+    for role, email in EXAMPLE_ACCOUNTS.items():
+        click.echo(f"  {role:<12} {email}")
 
 
 @click.command("create-admin")
