@@ -102,6 +102,10 @@ class Config:
     EVIDENCE_MAX_MB = _env_int("EVIDENCE_MAX_MB", 10)  # one uploaded evidence file
     AWARD_RENEWAL_REMINDER_DAYS = _env_int("AWARD_RENEWAL_REMINDER_DAYS", 60)  # before lapsing
 
+    # Reports (SPEC section 10): over this many records a report is built in the background.
+    REPORT_INLINE_LIMIT = _env_int("REPORT_INLINE_LIMIT", 5000)
+    REPORT_PAGE_ROWS = 100  # rows of a table shown on the page; downloads have them all
+
     # Curriculum (SPEC section 4): where `flask content sync` reads module files.
     CONTENT_DIR = os.environ.get("CONTENT_DIR", str(BASE_DIR / "content" / "modules"))
 

@@ -132,6 +132,7 @@ def _register_blueprints(app: Flask) -> None:
     from lms.main import bp as main_bp
     from lms.notifications import bp as notifications_bp
     from lms.practice import bp as practice_bp
+    from lms.reports import bp as reports_bp
     from lms.supervision import bp as supervision_bp
 
     blueprints = (
@@ -145,6 +146,7 @@ def _register_blueprints(app: Flask) -> None:
         buddy_bp,
         practice_bp,
         assessment_bp,
+        reports_bp,
     )
     for bp in blueprints:
         app.register_blueprint(bp)

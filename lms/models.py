@@ -47,6 +47,7 @@ from lms.practice.models import (
     TraineeImport,
     TraineeProfile,
 )
+from lms.reports.models import ReportRun
 from lms.supervision.models import (
     GroupMembership,
     Observation,
@@ -101,6 +102,7 @@ __all__ = [
     "QuizAttempt",
     "Reflection",
     "RepairRequest",
+    "ReportRun",
     "ReviewAssignment",
     "SessionLog",
     "SetFacilitator",

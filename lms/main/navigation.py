@@ -157,6 +157,12 @@ LINKS: list[Link] = [
         _l("See each intake's progress through the modules and schedule workshop days"),
     ),
     Link(
+        _l("Reports"),
+        "reports.index",
+        (Role.LEAD,),
+        _l("The whole programme in figures and charts, with CSV and spreadsheet downloads"),
+    ),
+    Link(
         _l("People"),
         "admin.list_people",
         (Role.ADMIN,),
