@@ -113,7 +113,7 @@ class PracticeSet(db.Model):
     gmts_intake: Mapped[str] = mapped_column(String(60))
     name: Mapped[str] = mapped_column(String(120))
     status: Mapped[SetStatus] = mapped_column(
-        enum_column(SetStatus, "practice_set_status"), default=SetStatus.PROPOSED, index=True
+        enum_column(SetStatus, "practice_set_status"), default=SetStatus.PROPOSED
     )
     mode: Mapped[DeliveryMode] = mapped_column(enum_column(DeliveryMode, "delivery_mode"))
     region: Mapped[Region | None] = mapped_column(enum_column(Region, "region"))
