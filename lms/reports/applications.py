@@ -241,10 +241,10 @@ class ApplicationsReport(Report):
 
 
 _MIX_CHART_TITLES = {
-    "staff_group": _l("Accepted facilitators by staff group (%)"),
-    "sector": _l("Accepted facilitators by sector (%)"),
-    "region": _l("Accepted facilitators by region (%)"),
-    "band": _l("Accepted facilitators by band (%)"),
+    "staff_group": _l("Accepted facilitators by staff group (%(sign)s)", sign="%"),
+    "sector": _l("Accepted facilitators by sector (%(sign)s)", sign="%"),
+    "region": _l("Accepted facilitators by region (%(sign)s)", sign="%"),
+    "band": _l("Accepted facilitators by band (%(sign)s)", sign="%"),
 }
 
 
@@ -281,7 +281,7 @@ def _funnel_table(funnel: list[dict[str, Any]]) -> Table:
         headings={
             "stage_label": str(_l("Stage")),
             "reached": str(_l("Reached this stage")),
-            "reached_pct": str(_l("Share of applications started (%)")),
+            "reached_pct": str(_l("Share of applications started (%(sign)s)", sign="%")),
             "current": str(_l("At this stage now")),
         },
         note=str(
@@ -337,9 +337,9 @@ def _mix_tables(mix: list[dict[str, Any]]) -> list[Table]:
                 headings={
                     "label": str(_MIX_HEADINGS[name]),
                     "applicants": str(_l("Applicants")),
-                    "applicants_pct": str(_l("Share of applicants (%)")),
+                    "applicants_pct": str(_l("Share of applicants (%(sign)s)", sign="%")),
                     "accepted": str(_l("Accepted facilitators")),
-                    "accepted_pct": str(_l("Share of accepted facilitators (%)")),
+                    "accepted_pct": str(_l("Share of accepted facilitators (%(sign)s)", sign="%")),
                 },
                 note=str(SMALL_NOTE),
             )

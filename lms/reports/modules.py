@@ -302,11 +302,11 @@ def _modules_table(modules: list[dict[str, Any]], checks: list[dict[str, Any]]) 
             "facilitators": str(_l("Facilitators")),
             "started": str(_l("Started")),
             "completed": str(_l("Completed")),
-            "completion_pct": str(_l("Completion rate (%)")),
+            "completion_pct": str(_l("Completion rate (%(sign)s)", sign="%")),
             "attempts": str(_l("Knowledge check attempts")),
             "checks": str(_l("Knowledge checks taken")),
-            "first_pass_pct": str(_l("Passed at first attempt (%)")),
-            "pass_pct": str(_l("Passed in the end (%)")),
+            "first_pass_pct": str(_l("Passed at first attempt (%(sign)s)", sign="%")),
+            "pass_pct": str(_l("Passed in the end (%(sign)s)", sign="%")),
         },
         note=str(
             _l(
@@ -337,6 +337,6 @@ def _intakes_table(intakes: list[dict[str, Any]]) -> Table:
             "intake": str(_l("Intake")),
             "facilitators": str(_l("Facilitators")),
             "core_complete": str(_l("Completed all core modules")),
-            "core_complete_pct": str(_l("Completed all core modules (%)")),
+            "core_complete_pct": str(_l("Completed all core modules (%(sign)s)", sign="%")),
         },
     )
