@@ -103,7 +103,7 @@ class Config:
     AWARD_RENEWAL_REMINDER_DAYS = _env_int("AWARD_RENEWAL_REMINDER_DAYS", 60)  # before lapsing
 
     # Reports (SPEC section 10): over this many records a report is built in the background.
-    REPORT_INLINE_LIMIT = _env_int("REPORT_INLINE_LIMIT", 5000)
+    REPORT_INLINE_LIMIT = _env_int("REPORT_INLINE_LIMIT", 1000)
     REPORT_PAGE_ROWS = 100  # rows of a table shown on the page; downloads have them all
 
     # Curriculum (SPEC section 4): where `flask content sync` reads module files.

@@ -44,12 +44,16 @@ def facilitator_counts() -> dict[int, int]:
 
 def reviewer_assignments(reviewer_id: int) -> list[ReviewAssignment]:
     """A reviewer's assignments, those still to score first, each with its application and
-    intake loaded (one query, however many there are)."""
+    intake loaded (one query, however many there are). Only the columns the list shows
+    are read: a reviewer can have hundreds of assignments over the years."""
+    application = db.joinedload(ReviewAssignment.application).load_only(
+        Application.full_name, Application.status, Application.intake_id
+    )
     return list(
         db.session.scalars(
             db.select(ReviewAssignment)
             .where(ReviewAssignment.reviewer_id == reviewer_id)
-            .options(db.joinedload(ReviewAssignment.application).joinedload(Application.intake))
+            .options(application.joinedload(Application.intake).load_only(Intake.name))
             .order_by(
                 ReviewAssignment.submitted_at.is_not(None),
                 ReviewAssignment.assigned_at,

@@ -241,7 +241,15 @@ def submit_portfolio():
 def person_portfolio(user_id: int):
     if user_id == current_user.id and current_user.has_role(Role.FACILITATOR):
         return redirect(url_for("assessment.portfolio"))
-    owner = db.session.get(User, user_id)
+    # The person and their roles in one statement (the roles decide whether they have a
+    # portfolio at all).
+    owner = (
+        db.session.execute(
+            db.select(User).where(User.id == user_id).options(db.joinedload(User.role_grants))
+        )
+        .unique()
+        .scalar_one_or_none()
+    )
     if owner is None:
         abort(404)
     require(

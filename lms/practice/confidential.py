@@ -28,25 +28,22 @@ from lms.practice.queries import NO_ROLES
 def presentations(session_id: int) -> list[Presentation]:
     """A session's presentations with their actions: CONFIDENTIAL, for the set's
     facilitators only."""
-    found = list(
-        db.session.scalars(
-            db.select(Presentation)
-            .where(Presentation.session_id == session_id)
-            .options(db.joinedload(Presentation.presenter).options(NO_ROLES))
-            .order_by(Presentation.position, Presentation.id)
-        )
+    # One statement: each presentation joined to its actions (a row per action).
+    rows = db.session.execute(
+        db.select(Presentation, Action)
+        .outerjoin(Action, Action.presentation_id == Presentation.id)
+        .where(Presentation.session_id == session_id)
+        .options(db.joinedload(Presentation.presenter).options(NO_ROLES))
+        .order_by(Presentation.position, Presentation.id, Action.position)
     )
-    by_presentation: dict[int, list[Action]] = {p.id: [] for p in found}
-    if found:
-        for action in db.session.scalars(
-            db.select(Action)
-            .where(Action.presentation_id.in_(list(by_presentation)))
-            .order_by(Action.position)
-        ):
-            by_presentation[action.presentation_id].append(action)
-    for p in found:
-        p.actions = by_presentation[p.id]  # plain attribute for the page
-    return found
+    by_presentation: dict[Presentation, list[Action]] = {}
+    for presentation, action in rows:
+        actions = by_presentation.setdefault(presentation, [])
+        if action is not None:
+            actions.append(action)
+    for p, actions in by_presentation.items():
+        p.actions = actions  # plain attribute for the page
+    return list(by_presentation)
 
 
 def actions_of(presentation_id: int) -> list[Action]:
@@ -77,22 +74,24 @@ def report_back(session: PracticeSession) -> list[ReportBackItem]:
         .where(PracticeSession.set_id == session.set_id, PracticeSession.number < session.number)
         .scalar_subquery()
     )
-    actions = list(
-        db.session.scalars(
-            db.select(Action)
-            .where(Action.set_id == session.set_id, Action.session_id.in_(earlier))
-            .options(db.joinedload(Action.owner).options(NO_ROLES), db.joinedload(Action.session))
-            .order_by(Action.session_id, Action.owner_id, Action.position)
-        )
+    # One statement: each action joined to what was recorded of it (a row per record).
+    rows = db.session.execute(
+        db.select(Action, FollowThrough)
+        .outerjoin(FollowThrough, FollowThrough.action_id == Action.id)
+        .where(Action.set_id == session.set_id, Action.session_id.in_(earlier))
+        .options(db.joinedload(Action.owner).options(NO_ROLES), db.joinedload(Action.session))
+        .order_by(Action.session_id, Action.owner_id, Action.position, FollowThrough.id)
     )
+    by_action: dict[Action, None] = {}  # in order, once each
+    follow: list[FollowThrough] = []
+    for action, record in rows:
+        by_action[action] = None
+        if record is not None:
+            follow.append(record)
+    actions = list(by_action)
     if not actions:
         return []
     numbers = {s.id: s.number for s in session.set.sessions}
-    follow = list(
-        db.session.scalars(
-            db.select(FollowThrough).where(FollowThrough.action_id.in_([a.id for a in actions]))
-        )
-    )
     final_before: set[int] = set()
     carried: Counter[int] = Counter()
     here: dict[int, FollowThrough] = {}

@@ -12,8 +12,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from sqlalchemy.orm.attributes import set_committed_value
-
 from lms.accounts.models import User
 from lms.extensions import db
 from lms.practice.models import (
@@ -39,31 +37,35 @@ from lms.practice.models import (
 NO_ROLES = db.lazyload(User.role_grants)
 
 
+def _set_with_people():
+    """Options loading a set's people (with their organisations), sessions and intake in
+    a fixed number of queries, so a page never loads them one member at a time."""
+    return (
+        db.selectinload(PracticeSet.facilitators)
+        .joinedload(SetFacilitator.user)
+        .options(NO_ROLES, db.joinedload(User.organisation)),
+        db.selectinload(PracticeSet.members)
+        .joinedload(SetMember.user)
+        .options(NO_ROLES, db.joinedload(User.organisation)),
+        db.selectinload(PracticeSet.sessions),
+        db.joinedload(PracticeSet.intake),
+    )
+
+
 def practice_set(set_id: int) -> PracticeSet | None:
     return db.session.scalar(
-        db.select(PracticeSet)
-        .where(PracticeSet.id == set_id)
-        .options(
-            db.selectinload(PracticeSet.facilitators)
-            .joinedload(SetFacilitator.user)
-            .options(NO_ROLES, db.joinedload(User.organisation)),
-            db.selectinload(PracticeSet.members)
-            .joinedload(SetMember.user)
-            .options(NO_ROLES, db.joinedload(User.organisation)),
-            db.selectinload(PracticeSet.sessions),
-            db.joinedload(PracticeSet.intake),
-        )
+        db.select(PracticeSet).where(PracticeSet.id == set_id).options(*_set_with_people())
     )
 
 
 def session(session_id: int) -> PracticeSession | None:
-    found = db.session.scalar(db.select(PracticeSession).where(PracticeSession.id == session_id))
-    if found is not None:
-        # Load the set with its people in a fixed number of queries and keep it on the
-        # session: a result nobody holds drops out of the identity map, and ``session.set``
-        # would then load it again without its people (one query per member).
-        set_committed_value(found, "set", practice_set(found.set_id))
-    return found
+    """A session with its set and the set's people. The set comes in the same statement
+    (joined), and ``session.set`` holds it, so it stays in the identity map."""
+    return db.session.scalar(
+        db.select(PracticeSession)
+        .where(PracticeSession.id == session_id)
+        .options(db.joinedload(PracticeSession.set).options(*_set_with_people()))
+    )
 
 
 def run_sets(run_id: int) -> list[PracticeSet]:

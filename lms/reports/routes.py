@@ -14,8 +14,9 @@ from datetime import date, datetime
 from numbers import Number
 
 import pandas as pd
+from babel.numbers import parse_pattern
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
-from flask_babel import format_date, format_datetime, format_decimal, format_percent
+from flask_babel import format_date, format_datetime, format_decimal, get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from markupsafe import Markup
@@ -78,25 +79,39 @@ def _is_number(value: object) -> bool:
     return isinstance(value, Number) and not isinstance(value, bool)
 
 
-def _cell(value: object, percent: bool) -> str | None:
-    if value is None or (not isinstance(value, (str, list, dict)) and pd.isna(value)):
-        return None
-    if isinstance(value, bool):
-        return _("Yes") if value else _("No")
-    if _is_number(value):
-        if percent:
-            return format_percent(float(value) / 100, "#,##0.0%")
-        return format_decimal(value, "#,##0.#")
-    if isinstance(value, datetime):
-        return format_datetime(value, "d MMMM yyyy, HH:mm")
-    if isinstance(value, date):
-        return format_date(value, "d MMMM yyyy")
-    return str(value)
+def _blank(value: object) -> bool:
+    return value is None or (not isinstance(value, (str, list, dict)) and pd.isna(value))
+
+
+class _Cells:
+    """Formats cells in the reader's language. The number patterns are parsed once per
+    page, not once per cell: a stored run can show a few thousand numbers."""
+
+    def __init__(self) -> None:
+        self.locale = get_locale()
+        self.decimal = parse_pattern("#,##0.#")
+        self.percent = parse_pattern("#,##0.0%")
+
+    def __call__(self, value: object, percent: bool) -> str | None:
+        if _blank(value):
+            return None
+        if isinstance(value, bool):
+            return _("Yes") if value else _("No")
+        if _is_number(value):
+            if percent:
+                return self.percent.apply(float(value) / 100, self.locale)
+            return self.decimal.apply(value, self.locale)
+        if isinstance(value, datetime):
+            return format_datetime(value, "d MMMM yyyy, HH:mm")
+        if isinstance(value, date):
+            return format_date(value, "d MMMM yyyy")
+        return str(value)
 
 
 def _show(report: Report, tables: list[Table], csv_url) -> list[ShownTable]:
     limit = current_app.config["REPORT_PAGE_ROWS"]
     charts = report.charts()
+    cell = _Cells()
     shown = []
     for table in tables:
         mine = [c for c in charts if c.table == table.key]
@@ -105,15 +120,12 @@ def _show(report: Report, tables: list[Table], csv_url) -> list[ShownTable]:
         frame = table.frame[columns].head(limit)
         is_percent = [c in percent or c.lower().endswith(PERCENT_SUFFIXES) for c in columns]
         rows = [
-            [_cell(v, p) for v, p in zip(row, is_percent, strict=True)]
+            [cell(v, p) for v, p in zip(row, is_percent, strict=True)]
             for row in frame.itertuples(index=False)
         ]
         numeric = [
             bool(values) and all(_is_number(v) for v in values)
-            for values in (
-                [v for v in table.frame[c].head(limit) if _cell(v, False) is not None]
-                for c in columns
-            )
+            for values in ([v for v in frame[c] if not _blank(v)] for c in columns)
         ]
         shown.append(
             ShownTable(

@@ -123,6 +123,14 @@ def _moment(value: object) -> object:
     return value
 
 
+def _values(column: pd.Series) -> list:
+    """A stored column's values: text may be a date or time; numbers are left as they are
+    (only their blanks become None), which is most cells of a large run."""
+    if column.dtype == object:
+        return [_moment(v) for v in column]
+    return column.astype(object).where(column.notna(), None).tolist()
+
+
 def tables_of(run: ReportRun) -> list[Table]:
     """The tables a finished run stored, as they were built (numbers stay numbers, blank
     cells are None, dates and times come back as such)."""
@@ -131,7 +139,7 @@ def tables_of(run: ReportRun) -> list[Table]:
         frame = pd.read_json(io.StringIO(item["frame"]), orient="split", dtype=False)
         # Column by column as object Series: DataFrame.map would turn None back into NaN.
         frame = pd.DataFrame(
-            {c: pd.Series([_moment(v) for v in frame[c]], dtype=object) for c in frame.columns},
+            {c: pd.Series(_values(frame[c]), dtype=object) for c in frame.columns},
             columns=frame.columns,
         )
         tables.append(
