@@ -93,7 +93,18 @@ def _init_extensions(app: Flask) -> None:
     def load_user(user_id: str):
         from lms.accounts.models import User
 
-        user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
+        if not user_id.isdigit():
+            return None
+        # The person and their roles in one statement: every page's navigation needs both.
+        user = (
+            db.session.execute(
+                db.select(User)
+                .where(User.id == int(user_id))
+                .options(db.joinedload(User.role_grants))
+            )
+            .unique()
+            .scalar_one_or_none()
+        )
         return user if user is not None and user.is_active else None
 
     # Import every feature's models so the metadata (and Alembic) sees all tables.

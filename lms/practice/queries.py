@@ -37,9 +37,9 @@ from lms.practice.models import (
 NO_ROLES = db.lazyload(User.role_grants)
 
 
-def _set_with_people():
-    """Options loading a set's people (with their organisations), sessions and intake in
-    a fixed number of queries, so a page never loads them one member at a time."""
+def _set_people():
+    """Options loading a set's facilitators and members with their organisations in a
+    fixed number of queries, so a page never loads them one member at a time."""
     return (
         db.selectinload(PracticeSet.facilitators)
         .joinedload(SetFacilitator.user)
@@ -47,6 +47,13 @@ def _set_with_people():
         db.selectinload(PracticeSet.members)
         .joinedload(SetMember.user)
         .options(NO_ROLES, db.joinedload(User.organisation)),
+    )
+
+
+def _set_with_people():
+    """The set's people, sessions and intake."""
+    return (
+        *_set_people(),
         db.selectinload(PracticeSet.sessions),
         db.joinedload(PracticeSet.intake),
     )
@@ -73,14 +80,7 @@ def run_sets(run_id: int) -> list[PracticeSet]:
         db.session.scalars(
             db.select(PracticeSet)
             .where(PracticeSet.run_id == run_id, PracticeSet.status == SetStatus.PROPOSED)
-            .options(
-                db.selectinload(PracticeSet.facilitators)
-                .joinedload(SetFacilitator.user)
-                .options(NO_ROLES, db.joinedload(User.organisation)),
-                db.selectinload(PracticeSet.members)
-                .joinedload(SetMember.user)
-                .options(NO_ROLES, db.joinedload(User.organisation)),
-            )
+            .options(*_set_people())
             .order_by(PracticeSet.id)
         )
     )
