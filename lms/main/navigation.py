@@ -161,9 +161,6 @@ LINKS: list[Link] = [
         "reports.index",
         (Role.LEAD,),
         _l("The whole programme in figures and charts, with CSV and spreadsheet downloads"),
-        # A lead's header already holds seven sections; an eighth pushes the others into
-        # the header's "More" menu, so Reports is reached from the home page.
-        in_header=False,
     ),
     Link(
         _l("People"),
