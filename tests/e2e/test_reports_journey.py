@@ -100,3 +100,6 @@ def test_a_report_reads_in_welsh(tab: Tab):
     heading = page.get_by_role("heading", level=1).inner_text()
     assert heading != "Supervision attendance", "the report title is not translated"
     checked(tab)
+    # The choice is kept on the lead's account: back to English for the journeys after.
+    click_and_load(page, page.get_by_role("button", name="English", exact=True))
+    expect(page.locator("html")).to_have_attribute("lang", "en")
