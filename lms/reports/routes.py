@@ -44,7 +44,7 @@ class ShownTable:
     charts, and where to download it."""
 
     table: Table
-    charts: list[Markup]
+    charts: list[tuple[str, Markup]]  # (visible caption, the svg)
     headings: list[str]
     numeric: list[bool]
     rows: list[list[str | None]]
@@ -130,7 +130,7 @@ def _show(report: Report, tables: list[Table], csv_url) -> list[ShownTable]:
         shown.append(
             ShownTable(
                 table=table,
-                charts=[bar_chart(c, table) for c in mine],
+                charts=[(c.title, bar_chart(c, table)) for c in mine],
                 headings=[table.headings[c] for c in columns],
                 numeric=numeric,
                 rows=rows,
