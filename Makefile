@@ -71,6 +71,7 @@ worker: setup
 lint: $(STAMP)/python
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/bandit --quiet --recursive --severity-level medium lms scripts config.py wsgi.py
 
 clean:
 	rm -rf $(VENV) $(STAMP) node_modules lms/static/nhsuk lms/static/vendor

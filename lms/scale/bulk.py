@@ -124,11 +124,10 @@ def _bump_sequence(table: sa.Table) -> None:
         return
     if not isinstance(table.c.id.type, sa.Integer):
         return  # e.g. feedback ids are random text: no sequence
+    # Built from the table object, so nothing is pasted into SQL text.
+    sequence = sa.func.pg_get_serial_sequence(table.name, "id")
     db.session.execute(
-        sa.text(
-            f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), "  # noqa: S608
-            f"(SELECT MAX(id) FROM {table.name}))"
-        )
+        sa.select(sa.func.setval(sequence, sa.select(sa.func.max(table.c.id)).scalar_subquery()))
     )
 
 
