@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import enum
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import DateTime, Enum
 from sqlalchemy.types import TypeDecorator
@@ -12,6 +12,14 @@ from sqlalchemy.types import TypeDecorator
 def utcnow() -> datetime:
     """The current time, timezone-aware, in UTC."""
     return datetime.now(UTC)
+
+
+def day_bounds(first: date | None, last: date | None) -> tuple[datetime | None, datetime | None]:
+    """Inclusive days as UTC instants for a filter: [start of ``first``, start of the day
+    after ``last``); None where a day is not given."""
+    start = datetime.combine(first, time.min, UTC) if first else None
+    end = datetime.combine(last + timedelta(days=1), time.min, UTC) if last else None
+    return start, end
 
 
 class UTCDateTime(TypeDecorator[datetime]):

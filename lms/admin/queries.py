@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date
 
 from sqlalchemy.orm import selectinload
 
 from lms.accounts.models import Organisation, Role, User, UserRole
 from lms.audit import AuditEvent
+from lms.db_types import day_bounds
 from lms.extensions import db
 
 PAGE_SIZE = 50
@@ -47,10 +48,9 @@ def audit_query(
         )
     if action:
         query = query.where(AuditEvent.action.like(f"{action.strip()}%"))
-    if date_from:
-        query = query.where(AuditEvent.at >= datetime.combine(date_from, time.min, UTC))
-    if date_to:
-        query = query.where(
-            AuditEvent.at < datetime.combine(date_to + timedelta(days=1), time.min, UTC)
-        )
+    start, end = day_bounds(date_from, date_to)
+    if start:
+        query = query.where(AuditEvent.at >= start)
+    if end:
+        query = query.where(AuditEvent.at < end)
     return query

@@ -24,6 +24,8 @@ from lms.practice.models import (
     Theme,
 )
 
+AGREE = 4  # a score that counts as agreeing: 4 (agree) or 5 (strongly agree) of 1-5
+
 # --- Counts and themes (what supervisors and leads see: never text) --------------------------
 
 
@@ -183,7 +185,7 @@ def feedback_summary(session_ids: list[int], threshold: int) -> FeedbackSummary 
     for i, key in enumerate(keys):
         values = [row[i] for row in rows]
         means[key] = round(sum(values) / len(values), 1)
-        agree[key] = round(100 * sum(1 for v in values if v >= 4) / len(values))
+        agree[key] = round(100 * sum(1 for v in values if v >= AGREE) / len(values))
     comments = sorted(row[4] for row in rows if row[4])  # sorted, so order gives nobody away
     return FeedbackSummary(len(rows), means, agree, comments)
 

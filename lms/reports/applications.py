@@ -31,7 +31,7 @@ from lms.applications.models import (
     StaffGroup,
 )
 from lms.extensions import db
-from lms.reports.base import MIN_CELL, Chart, Filters, Report, Rows, Table, rate
+from lms.reports.base import Chart, Filters, Report, Rows, Table, hide_small, rate
 from lms.reports.common import window
 
 S = ApplicationStatus
@@ -173,15 +173,6 @@ def _mix_rows(filters: Filters) -> list[dict[str, Any]]:
         }
         for row in rows
     ]
-
-
-def _hide_small(frame: pd.DataFrame, count: str, share: str) -> pd.DataFrame:
-    """Blank a count of 1 or 2 and its share (a nought identifies nobody)."""
-    small = (frame[count] > 0) & (frame[count] < MIN_CELL)
-    for column in (count, share):
-        frame[column] = frame[column].astype(object)
-        frame.loc[small, column] = None
-    return frame
 
 
 class ApplicationsReport(Report):
@@ -327,8 +318,8 @@ def _mix_tables(mix: list[dict[str, Any]]) -> list[Table]:
             records,
             columns=["value", "label", "applicants", "applicants_pct", "accepted", "accepted_pct"],
         )
-        table = _hide_small(table, "applicants", "applicants_pct")
-        table = _hide_small(table, "accepted", "accepted_pct")
+        table = hide_small(table, "applicants", "applicants_pct")
+        table = hide_small(table, "accepted", "accepted_pct")
         tables.append(
             Table(
                 key=f"mix_{name}",

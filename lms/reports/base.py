@@ -22,9 +22,11 @@ from typing import Any, ClassVar
 
 import pandas as pd
 
+from lms.practice.services import FEEDBACK_THRESHOLD
+
 # A cell counted from fewer people or responses than this is not shown (small numbers
-# could identify someone).
-MIN_CELL = 3
+# could identify someone): the threshold a facilitator's own feedback page uses.
+MIN_CELL = FEEDBACK_THRESHOLD
 
 Rows = dict[str, list[dict[str, Any]]]
 
@@ -121,6 +123,15 @@ def suppress(frame: pd.DataFrame, count: str, columns: list[str]) -> pd.DataFram
     for column in [*columns, count]:
         frame[column] = frame[column].astype(object)
         frame.loc[small, column] = None
+    return frame
+
+
+def hide_small(frame: pd.DataFrame, count: str, *columns: str) -> pd.DataFrame:
+    """Blank a count of 1 to MIN_CELL - 1 (and ``columns`` beside it) in place; a nought
+    identifies nobody, so it is shown. Returns ``frame``."""
+    small = (frame[count] > 0) & (frame[count] < MIN_CELL)
+    for column in (count, *columns):
+        frame[column] = frame[column].astype(object).where(~small, None)
     return frame
 
 

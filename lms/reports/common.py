@@ -3,22 +3,21 @@ turning aggregate rows into DataFrames with blank (not NaN) rates."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, time, timedelta
+from datetime import datetime
 from typing import Any
 
 import pandas as pd
 import sqlalchemy as sa
 
 from lms.accounts.models import Organisation, Region, User
+from lms.db_types import day_bounds
 from lms.extensions import db
 from lms.reports.base import Filters, rate
 
 
 def window(filters: Filters) -> tuple[datetime | None, datetime | None]:
     """The filter's inclusive days as UTC instants: [start, day after end)."""
-    start = datetime.combine(filters.start, time.min, UTC) if filters.start else None
-    end = datetime.combine(filters.end + timedelta(days=1), time.min, UTC) if filters.end else None
-    return start, end
+    return day_bounds(filters.start, filters.end)
 
 
 def on_days(column: Any, filters: Filters) -> list:

@@ -17,6 +17,7 @@ from flask_babel import lazy_gettext as _l
 from lms.accounts.models import Organisation, User
 from lms.applications.models import Intake
 from lms.extensions import db
+from lms.practice.aggregates import AGREE
 from lms.practice.models import (
     FeedbackResponse,
     PracticeSession,
@@ -26,12 +27,20 @@ from lms.practice.models import (
     Theme,
 )
 from lms.practice.services import FEEDBACK_QUESTIONS
-from lms.reports.base import MIN_CELL, Chart, Filters, Report, Rows, Table, rate, suppress
+from lms.reports.base import (
+    Chart,
+    Filters,
+    Report,
+    Rows,
+    Table,
+    hide_small,
+    rate,
+    suppress,
+)
 from lms.reports.common import blanks, fetch, frame, on_days, person_in_scope, texts
 from lms.reports.delivery import PERSON, sets_in_scope
 
 QUESTIONS = tuple(FEEDBACK_QUESTIONS)  # the scored statements, in the form's order
-AGREE = 4  # 4 (agree) or 5 (strongly agree) on the 1-5 scale
 UNTAGGED = "untagged"
 THEMES = [*(t.value for t in Theme), UNTAGGED]
 INTAKE = ["intake_id", "intake_name", "intake_starts"]
@@ -132,8 +141,7 @@ class ThemesReport(Report):
         wide.columns.name = None
         wide["presentations"] = wide[THEMES].sum(axis=1).astype(int)
         for theme in THEMES:  # 1 or 2 in an intake could point at someone; 0 is shown
-            small = (wide[theme] > 0) & (wide[theme] < MIN_CELL)
-            wide[theme] = wide[theme].astype(object).where(~small, None)
+            hide_small(wide, theme)
         wide = wide.sort_values(["intake_starts", "intake_name", "intake_id"]).reset_index(
             drop=True
         )
