@@ -69,16 +69,25 @@ class Config:
 
     PASSWORD_MIN_LENGTH = 12
     PASSWORD_RESET_HOURS = _env_int("PASSWORD_RESET_HOURS", 2)
-    REMEMBER_COOKIE_DURATION = timedelta(days=_env_int("REMEMBER_DAYS", 14))
-    REMEMBER_COOKIE_HTTPONLY = True
-    REMEMBER_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
-    PERMANENT_SESSION_LIFETIME = timedelta(hours=12)
+    # A signed-in session ends after this long without a request, and this long after
+    # signing in whatever happens (lms/accounts/sessions.py). There is no "keep me signed
+    # in": a remember cookie would outlive the absolute limit.
+    SESSION_IDLE_MINUTES = _env_int("SESSION_IDLE_MINUTES", 30)
+    SESSION_MAX_HOURS = _env_int("SESSION_MAX_HOURS", 12)
+    PERMANENT_SESSION_LIFETIME = timedelta(hours=SESSION_MAX_HOURS)
+    # Granting roles, issuing or revoking awards and erasure need the password typed
+    # this recently.
+    FRESH_LOGIN_MINUTES = _env_int("FRESH_LOGIN_MINUTES", 15)
+    # Roles that must use two-factor sign-in (an authenticator app's codes).
+    TWO_FACTOR_ROLES = ("admin", "lead", "supervisor")
 
     # Sign-in limits: failed attempts per account and per address.
     LOGIN_LIMIT_ACCOUNT = os.environ.get("LOGIN_LIMIT_ACCOUNT", "5 per 15 minutes")
     LOGIN_LIMIT_ADDRESS = os.environ.get("LOGIN_LIMIT_ADDRESS", "20 per 15 minutes")
+    # Wrong two-factor codes per account (the code step after a correct password).
+    TWO_FACTOR_LIMIT = os.environ.get("TWO_FACTOR_LIMIT", "5 per 15 minutes")
     # Reset emails asked for one address, so nobody can flood someone's inbox.
     RESET_LIMIT = os.environ.get("RESET_LIMIT", "5 per hour")
     # Endorsement link look-ups that fail (unknown, used, expired), per address.
@@ -108,6 +117,33 @@ class Config:
 
     # Curriculum (SPEC section 4): where `flask content sync` reads module files.
     CONTENT_DIR = os.environ.get("CONTENT_DIR", str(BASE_DIR / "content" / "modules"))
+
+    # Privacy (SPEC section 10): days each kind of record is kept before the periodic job
+    # (lms/privacy/retention.py, run by `flask send-reminders` or `flask privacy retention`)
+    # removes it. Each is set by RETENTION_<KIND>_DAYS, e.g. RETENTION_AUDIT_LOG_DAYS;
+    # 0 keeps that kind for ever.
+    #   notifications  180   in-app notifications, counted from when they were read
+    #   emails          90   emails sent or in the outbox, from when they were made
+    #   reset_tokens    30   password-reset and invitation links, from use or expiry
+    #   sessions        30   sign-in sessions, from when they ended
+    #   failed_jobs     90   failed background jobs, from when they failed
+    #   report_runs     90   reports built in the background, from when they finished
+    #   applications   730   applications that did not end in a place, from the day their
+    #                        intake closed: personal text removed, counts kept
+    #   audit_log     2190   audit entries (six years)
+    RETENTION_DAYS = {
+        kind: _env_int(f"RETENTION_{kind.upper()}_DAYS", days)
+        for kind, days in {
+            "notifications": 180,
+            "emails": 90,
+            "reset_tokens": 30,
+            "sessions": 30,
+            "failed_jobs": 90,
+            "report_runs": 90,
+            "applications": 730,
+            "audit_log": 2190,
+        }.items()
+    }
 
     WTF_CSRF_TIME_LIMIT = None  # tied to the session instead, so a slow form is not lost
     SEND_FILE_MAX_AGE_DEFAULT = timedelta(hours=1)
@@ -140,7 +176,6 @@ class TestingConfig(Config):
 
 class ProductionConfig(Config):
     SESSION_COOKIE_SECURE = True
-    REMEMBER_COOKIE_SECURE = True
     PREFERRED_URL_SCHEME = "https"
     MAIL_BACKEND = os.environ.get("MAIL_BACKEND", "smtp")
 

@@ -91,21 +91,17 @@ def _init_extensions(app: Flask) -> None:
 
     @login_manager.user_loader
     def load_user(user_id: str):
-        from lms.accounts.models import User
+        # The person, their roles and this browser's live session in one statement
+        # (lms/accounts/sessions.py); an ended, idle or too old session signs out.
+        from lms.accounts import sessions
 
-        if not user_id.isdigit():
-            return None
-        # The person and their roles in one statement: every page's navigation needs both.
-        user = (
-            db.session.execute(
-                db.select(User)
-                .where(User.id == int(user_id))
-                .options(db.joinedload(User.role_grants))
-            )
-            .unique()
-            .scalar_one_or_none()
-        )
-        return user if user is not None and user.is_active else None
+        return sessions.load(user_id)
+
+    @login_manager.unauthorized_handler
+    def unauthorized():
+        from lms.accounts import sessions
+
+        return sessions.unauthorized()
 
     # Import every feature's models so the metadata (and Alembic) sees all tables.
     import lms.models  # noqa: F401
@@ -143,6 +139,7 @@ def _register_blueprints(app: Flask) -> None:
     from lms.main import bp as main_bp
     from lms.notifications import bp as notifications_bp
     from lms.practice import bp as practice_bp
+    from lms.privacy import bp as privacy_bp
     from lms.reports import bp as reports_bp
     from lms.supervision import bp as supervision_bp
 
@@ -158,6 +155,7 @@ def _register_blueprints(app: Flask) -> None:
         practice_bp,
         assessment_bp,
         reports_bp,
+        privacy_bp,
     )
     for bp in blueprints:
         app.register_blueprint(bp)

@@ -14,7 +14,7 @@ seed = AppGroup("seed", help="Load data: demo accounts, or a national-scale data
 @seed.command("demo")
 def seed_demo_command() -> None:
     """Create one demo account per role (idempotent) and print them."""
-    from lms.demo import DEMO_PASSWORD, seed_demo
+    from lms.demo import DEMO_PASSWORD, DEMO_TOTP_SECRET, seed_demo
 
     try:
         accounts = seed_demo()
@@ -25,6 +25,11 @@ def seed_demo_command() -> None:
     click.echo(f"Demo accounts (password for all: {DEMO_PASSWORD}):")
     for account in accounts:
         click.echo(f"  {account.role.value:<12} {account.email}")
+    click.echo(
+        "The admin, lead and supervisor accounts also need a two-factor code: run "
+        "`flask totp-code EMAIL` for the current one, or add the key "
+        f"{DEMO_TOTP_SECRET} to an authenticator app."
+    )
     click.echo(
         "Also (same password): kwame.asante@example.org, a trainee facilitator who has "
         "finished every core module; ten more trainee facilitators in the running intake, "
@@ -103,6 +108,22 @@ def create_admin_command(email: str, name: str, password: str) -> None:
     db.session.commit()
 
 
+@click.command("totp-code")
+@click.argument("email")
+@with_appcontext
+def totp_code_command(email: str) -> None:
+    """For development: print the current two-factor code of an account (a demo one)."""
+    import pyotp
+
+    from lms.accounts import services, two_factor
+
+    user = services.find_user_by_email(email)
+    record = two_factor.record_for(user) if user is not None else None
+    if record is None or record.confirmed_at is None:
+        raise click.ClickException(f"{email} has no two-factor authentication set up")
+    click.echo(pyotp.TOTP(record.secret).now())
+
+
 @click.command("worker")
 @click.option("--burst", is_flag=True, help="Stop when the queue is empty.")
 @with_appcontext
@@ -140,5 +161,6 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(content)
     app.cli.add_command(practice)
     app.cli.add_command(create_admin_command)
+    app.cli.add_command(totp_code_command)
     app.cli.add_command(worker_command)
     app.cli.add_command(send_reminders_command)

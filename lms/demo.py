@@ -10,10 +10,14 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from lms.accounts import services as accounts
+from lms.accounts import two_factor
 from lms.accounts.models import Organisation, Region, Role, Sector, User
 from lms.extensions import db
 
 DEMO_PASSWORD = "action-learning-demo"  # noqa: S105 - published demo password, demo data only
+# The demo admin, lead and supervisors sign in with two-factor codes from this published
+# secret: add it to an authenticator app, or run `flask totp-code EMAIL`. Demo data only.
+DEMO_TOTP_SECRET = "DEMOALSFACILITATORPROGRAMME23456"  # noqa: S105
 
 
 @dataclass(frozen=True)
@@ -93,6 +97,8 @@ def seed_demo() -> list[DemoAccount]:
                 account.email, account.name, DEMO_PASSWORD, roles=(account.role,)
             )
             user.organisation_id = organisations[account.organisation].id
+        if two_factor.is_required(user) and two_factor.record_for(user) is None:
+            two_factor.enable_with_secret(user, DEMO_TOTP_SECRET)
     db.session.flush()
     intakes = _seed_intakes()
     from lms.applications.demo_data import seed_applications

@@ -1,6 +1,8 @@
 """Every model, imported in one place so metadata (and Alembic) sees all the tables."""
 
 from lms.accounts.models import Organisation, PasswordResetToken, User, UserRole
+from lms.accounts.sessions import UserSession
+from lms.accounts.two_factor import RecoveryCode, TwoFactor
 from lms.applications.models import (
     Application,
     ApplicationEvent,
@@ -100,6 +102,7 @@ __all__ = [
     "Presentation",
     "PrivateNote",
     "QuizAttempt",
+    "RecoveryCode",
     "Reflection",
     "RepairRequest",
     "ReportRun",
@@ -114,8 +117,10 @@ __all__ = [
     "SupervisionSession",
     "TraineeImport",
     "TraineeProfile",
+    "TwoFactor",
     "User",
     "UserRole",
+    "UserSession",
     "WorkshopAttendance",
     "WorkshopDay",
 ]

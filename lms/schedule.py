@@ -12,4 +12,5 @@ PERIODIC_JOBS: list[str] = [
     "lms.supervision.tasks.send_session_reminders",
     "lms.practice.tasks.send_session_reminders",
     "lms.assessment.tasks.send_renewal_reminders",
+    "lms.privacy.tasks.apply_retention",  # removes only what is past RETENTION_DAYS
 ]

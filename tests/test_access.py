@@ -88,6 +88,7 @@ PUBLIC_ENDPOINTS = {
     "main.healthz",
     "main.set_language",
     "accounts.sign_in",
+    "accounts.sign_in_code",  # the code step after a right password (sends others back)
     "accounts.sign_out",
     "accounts.register",
     "accounts.request_reset",
@@ -126,9 +127,9 @@ def test_disabling_an_account_ends_its_session(app, login_as, make_user):
     assert person_client.get("/account").status_code == 200
     admin = app.test_client()
     admin_user = make_user(Role.ADMIN)
-    from tests.conftest import PASSWORD
+    from tests.conftest import sign_in
 
-    admin.post("/sign-in", data={"email": admin_user.email, "password": PASSWORD})
+    sign_in(admin, admin_user)
     admin.post(f"/admin/people/{person.id}/active")
     response = person_client.get("/account")
     assert response.status_code == 302 and response.headers["Location"].startswith("/sign-in")

@@ -91,7 +91,7 @@ def test_production_cookies_are_secure_and_secret_key_is_required(monkeypatch):
     monkeypatch.setattr(ProductionConfig, "SECRET_KEY", None)
     with pytest.raises(RuntimeError, match="SECRET_KEY"):
         create_app(ProductionConfig)
-    assert ProductionConfig.SESSION_COOKIE_SECURE and ProductionConfig.REMEMBER_COOKIE_SECURE
+    assert ProductionConfig.SESSION_COOKIE_SECURE  # no remember cookie: there is none
     assert ProductionConfig.SESSION_COOKIE_HTTPONLY
     assert ProductionConfig.SESSION_COOKIE_SAMESITE == "Lax"
 
@@ -131,3 +131,15 @@ def test_only_the_closest_header_section_is_active(login_as):
     page = client.get("/supervision/observations").get_data(as_text=True)
     current = re.findall(r'<a[^>]*aria-current="true"[^>]*>(?:<strong[^>]*>)?([^<]+)<', page)
     assert current == ["Observations"], current
+
+
+def test_privacy_notice_links_the_data_download_and_lists_retention_periods(app, client):
+    page = client.get("/privacy").get_data(as_text=True)
+    assert 'href="/account/data"' in page
+    assert "The audit log of changes and decisions: 2,190 days" in page
+    app.config["RETENTION_DAYS"] = {**app.config["RETENTION_DAYS"], "audit_log": 0}
+    try:
+        page = client.get("/privacy").get_data(as_text=True)
+    finally:
+        app.config["RETENTION_DAYS"] = {**app.config["RETENTION_DAYS"], "audit_log": 2190}
+    assert "The audit log" not in page  # kept for ever: no period to state

@@ -56,7 +56,6 @@ class SignInForm(FlaskForm):
         validators=[InputRequired(_l("Enter your password"))],
         render_kw={"autocomplete": "current-password"},
     )
-    remember = BooleanField(_l("Keep me signed in on this device"))
 
 
 class RegisterForm(FlaskForm):
@@ -127,4 +126,44 @@ class AccessNeedsForm(FlaskForm):
             Optional(),
             Length(max=2000, message=_l("Access needs must be 2,000 characters or fewer")),
         ],
+    )
+
+
+def _code_field(label, description) -> StringField:
+    """An authenticator app's 6-digit code or a recovery code (letters, so not numeric)."""
+    return StringField(
+        label,
+        validators=[InputRequired(_l("Enter the code")), Length(max=20)],
+        description=description,
+        render_kw={"autocomplete": "one-time-code", "spellcheck": "false"},
+    )
+
+
+class SignInCodeForm(FlaskForm):
+    code = _code_field(
+        _l("Code"),
+        _l(
+            "The 6-digit code your authenticator app shows now, "
+            "or one of your recovery codes, like abcd-efgh-jkmn"
+        ),
+    )
+
+
+class TwoFactorSetupForm(FlaskForm):
+    code = _code_field(
+        _l("Code from your app"), _l("The 6-digit code your app shows now, like 123456")
+    )
+
+
+class ConfirmIdentityForm(FlaskForm):
+    password = PasswordField(
+        _l("Password"),
+        validators=[InputRequired(_l("Enter your password"))],
+        render_kw={"autocomplete": "current-password"},
+    )
+    code = StringField(
+        _l("Code"),
+        validators=[Optional(), Length(max=20)],
+        description=_l("The 6-digit code your authenticator app shows now, or a recovery code"),
+        render_kw={"autocomplete": "one-time-code", "spellcheck": "false"},
     )

@@ -124,6 +124,7 @@ class User(UserMixin, db.Model):
     is_active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # lms/privacy/erasure.py
 
     organisation: Mapped[Organisation | None] = relationship()
     role_grants: Mapped[list[UserRole]] = relationship(

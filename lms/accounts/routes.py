@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import time
+
 from flask import current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_required
 
-from lms.accounts import bp, services
+from lms.accounts import bp, services, sessions, two_factor
 from lms.accounts.forms import (
     AccessNeedsForm,
     ChangePasswordForm,
+    ConfirmIdentityForm,
     DetailsForm,
     LanguageForm,
     RegisterForm,
@@ -56,21 +59,69 @@ def sign_in():
         user = services.authenticate(form.email.data, form.password.data)
         if user is None:
             add_error(form, "email", _("Enter a correct email address and password"))
-        else:
+        elif two_factor.is_enabled(user):
+            # Not signed in yet: only who passed the password, and when, until the code.
             session.clear()
-            login_user(user, remember=form.remember.data)
+            session["2fa_user"] = user.id
+            session["2fa_at"] = int(time.time())
+            session["2fa_next"] = next_url
             session["lang"] = user.language
-            services.record_sign_in(user)
+            return redirect(url_for("accounts.sign_in_code"))
+        else:
+            sessions.start(user)
             return redirect(next_url)
     return render_template("accounts/sign_in.html", form=form, next_url=next_url)
 
 
 @bp.route("/sign-out", methods=["POST"])
 def sign_out():
-    logout_user()
-    session.clear()
+    sessions.end_current()
     flash(_("You have signed out"), "success")
     return redirect(url_for("accounts.sign_in"))
+
+
+@bp.route("/account/sign-out-everywhere", methods=["POST"])
+@login_required
+def sign_out_everywhere():
+    sessions.end_all(current_user, "signed out everywhere")
+    sessions.clear_browser()
+    flash(_("You have signed out on every device, including this one"), "success")
+    return redirect(url_for("accounts.sign_in"))
+
+
+def _identity_key() -> str:
+    """Rate-limit key for confirming identity: the signed-in account."""
+    return "confirm:" + str(current_user.get_id())
+
+
+@bp.route("/account/confirm-identity", methods=["GET", "POST"])
+@login_required
+@limiter.limit(
+    lambda: current_app.config["LOGIN_LIMIT_ACCOUNT"],
+    key_func=_identity_key,
+    methods=["POST"],
+    deduct_when=_failed,
+    scope="confirm-identity",
+)
+def confirm_identity():
+    """Type the password (and a code) again before a sensitive action."""
+    next_url = safe_next(request.values.get("next"), url_for("main.home"))
+    needs_code = two_factor.is_enabled(current_user)
+    form = ConfirmIdentityForm()
+    if form.validate_on_submit():
+        if not services.check_password(current_user, form.password.data):
+            add_error(form, "password", _("Your password is not correct"))
+        elif needs_code and not form.code.data:
+            add_error(form, "code", _("Enter the code"))
+        elif needs_code and not two_factor.verify(current_user, form.code.data):
+            add_error(form, "code", _("The code is not correct"))
+        else:
+            sessions.reauthenticated(two_factor=needs_code)
+            return redirect(next_url)
+    form.code.data = ""  # a code is never shown back
+    return render_template(
+        "accounts/confirm_identity.html", form=form, next_url=next_url, needs_code=needs_code
+    )
 
 
 @bp.route("/register", methods=["GET", "POST"])
@@ -89,9 +140,7 @@ def register():
         except services.AccountError as exc:
             add_error(form, exc.field, exc.message)
         else:
-            session.clear()
-            login_user(user)
-            session["lang"] = user.language
+            sessions.start(user)
             flash(_("Your account has been created"), "success")
             return redirect(url_for("main.home"))
     return render_template("accounts/register.html", form=form)
@@ -129,7 +178,7 @@ def reset_password(token: str):
         except services.AccountError as exc:
             add_error(form, exc.field, exc.message)
         else:
-            logout_user()
+            sessions.clear_browser()
             flash(_("Your password has been changed. Sign in with your new password"), "success")
             return redirect(url_for("accounts.sign_in"))
     return render_template("accounts/reset_password.html", form=form)
@@ -138,7 +187,12 @@ def reset_password(token: str):
 @bp.route("/account")
 @login_required
 def account():
-    return render_template("accounts/account.html")
+    return render_template(
+        "accounts/account.html",
+        open_sessions=sessions.open_sessions(current_user),
+        this_session=sessions.current(),
+        two_factor_on=two_factor.is_enabled(current_user),
+    )
 
 
 @bp.route("/account/details", methods=["GET", "POST"])
@@ -164,6 +218,7 @@ def change_password():
         except services.AccountError as exc:
             add_error(form, exc.field, exc.message)
         else:
+            sessions.rotate()
             flash(_("Your password has been changed"), "success")
             return redirect(url_for("accounts.account"))
     return render_template("accounts/change_password.html", form=form)

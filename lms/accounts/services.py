@@ -15,6 +15,7 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from lms import audit
+from lms.accounts import sessions
 from lms.accounts.models import PasswordResetToken, Role, User, UserRole
 from lms.accounts.passwords import hash_password, needs_rehash, password_problem, verify_password
 from lms.db_types import utcnow
@@ -85,6 +86,11 @@ def authenticate(email: str, password: str) -> User | None:
     return user
 
 
+def check_password(user: User, password: str) -> bool:
+    """Whether ``password`` is the person's (to confirm who they are mid-session)."""
+    return verify_password(user.password_hash, password)
+
+
 def record_sign_in(user: User) -> None:
     user.last_login_at = utcnow()
     audit.record("account.signed_in", user, actor=user)
@@ -98,6 +104,8 @@ def change_password(user: User, current_password: str, new_password: str) -> Non
         raise AccountError(problem, "new_password")
     user.password_hash = hash_password(new_password)
     audit.record("account.password_changed", user, actor=user)
+    # Anyone else using the account is signed out; this browser stays (with a new token).
+    sessions.end_all(user, "password changed", except_current=True)
     _tell_password_changed(user)
 
 
@@ -220,6 +228,7 @@ def reset_password(token: str, new_password: str) -> User:
         .values(used_at=record.used_at)
     )
     audit.record("account.password_reset", record.user, actor=record.user)
+    sessions.end_all(record.user, "password reset")
     _tell_password_changed(record.user)
     return record.user
 
@@ -261,6 +270,8 @@ def set_active(user: User, active: bool, by: User) -> None:
         raise AccountError(_("You cannot disable your own account"))
     user.is_active = active
     audit.record("account.enabled" if active else "account.disabled", user, actor=by)
+    if not active:
+        sessions.end_all(user, "account disabled")
 
 
 def set_organisation(user: User, organisation_id: int | None, by: User) -> None:

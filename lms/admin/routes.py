@@ -9,6 +9,7 @@ from flask_login import current_user
 from lms import jobs
 from lms.access import role_required
 from lms.accounts import services as accounts
+from lms.accounts.fresh import fresh_login_required
 from lms.accounts.models import ROLE_LABELS, Organisation, Role, User
 from lms.admin import bp, queries
 from lms.admin.forms import (
@@ -82,6 +83,7 @@ def show_person(user_id: int):
 
 @bp.route("/people/<int:user_id>/roles", methods=["POST"])
 @admin_only
+@fresh_login_required
 def grant_role(user_id: int):
     person = db.get_or_404(User, user_id)
     role_form, org_form = _person_forms(person)
@@ -95,6 +97,7 @@ def grant_role(user_id: int):
 
 @bp.route("/people/<int:user_id>/roles/revoke", methods=["POST"])
 @admin_only
+@fresh_login_required
 def revoke_role(user_id: int):
     person = db.get_or_404(User, user_id)
     form = RevokeRoleForm()

@@ -12,7 +12,7 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 
 from lms import audit
-from lms.access import role_required
+from lms.access import require, role_required
 from lms.accounts.models import (
     REGION_LABELS,
     SECTOR_LABELS,
@@ -37,6 +37,7 @@ from lms.applications.models import (
     Intake,
     ReviewAssignment,
 )
+from lms.applications.permissions import APPLICATION_READERS, can_decide
 from lms.applications.selection import build_mix, equality_counts
 from lms.applications.services import ApplicationError
 from lms.extensions import db
@@ -47,13 +48,14 @@ S = ApplicationStatus
 
 
 @bp.route("/lead/applications")
-@role_required(Role.LEAD)
+@role_required(*APPLICATION_READERS)
 def applications_overview():
     return render_template(
         "applications/lead_overview.html",
         intakes=lead_queries.intakes_newest_first(),
         counts=lead_queries.status_counts(),
         statuses=list(ApplicationStatus),
+        can_decide=can_decide(current_user),
     )
 
 
@@ -64,7 +66,7 @@ def _filter_form() -> ApplicationFilterForm:
 
 
 @bp.route("/lead/intakes/<int:intake_id>/applications")
-@role_required(Role.LEAD)
+@role_required(*APPLICATION_READERS)
 def list_applications(intake_id: int):
     intake = db.get_or_404(Intake, intake_id)
     form = _filter_form()
@@ -89,7 +91,7 @@ def list_applications(intake_id: int):
 
 
 @bp.route("/lead/intakes/<int:intake_id>/applications/export")
-@role_required(Role.LEAD)
+@role_required(*APPLICATION_READERS)
 def export_applications(intake_id: int):
     intake = db.get_or_404(Intake, intake_id)
     kind = request.args.get("format", "csv")
@@ -116,8 +118,12 @@ def export_applications(intake_id: int):
 
 def _load(application_id: int) -> Application:
     application = db.get_or_404(Application, application_id)
-    if application.is_draft:
-        abort(404)  # a draft is the applicant's own until they submit it
+    require(
+        not application.is_draft,
+        hide=True,
+        subject=application,
+        reason="a draft is the applicant's own until they submit it",
+    )
     return application
 
 
@@ -140,14 +146,16 @@ def _page(application: Application, form: FlaskForm | None = None, **forms: Flas
     """The application page; ``form`` is one that was just posted and refused, shown with
     its errors and what was typed."""
     today = services.today()
-    reviewable = application.status in review.REVIEWABLE
+    deciding = can_decide(current_user)  # admins read the page; only leads act on it
+    reviewable = deciding and application.status in review.REVIEWABLE
     eligible = review.eligible_reviewers(application) if reviewable else []
     assign_form = forms.get("assign_form") or AssignReviewersForm(prefix="assign", formdata=None)
     assign_form.reviewers.choices = _reviewer_choices(eligible)
-    moves = decisions.allowed_moves(application, "lead")
+    moves = decisions.allowed_moves(application, "lead") if deciding else set()
     return render_template(
         "applications/lead_application.html",
         application=application,
+        can_decide=deciding,
         form=form,
         today=today,
         summary=review.summary_for(application),
@@ -169,7 +177,7 @@ def _page(application: Application, form: FlaskForm | None = None, **forms: Flas
 
 
 @bp.route("/lead/applications/<int:application_id>")
-@role_required(Role.LEAD)
+@role_required(*APPLICATION_READERS)
 def show_application(application_id: int):
     return _page(_load(application_id))
 
@@ -336,7 +344,7 @@ def _equality_questions() -> dict[str, tuple[object, dict[str, object]]]:
 
 
 @bp.route("/lead/intakes/<int:intake_id>/selection")
-@role_required(Role.LEAD)
+@role_required(*APPLICATION_READERS)
 def show_selection(intake_id: int):
     intake = db.get_or_404(Intake, intake_id)
     mixes = build_mix(

@@ -5,6 +5,14 @@ from __future__ import annotations
 from lms.accounts.models import Role, User
 from lms.applications.models import Application, ReviewAssignment
 
+# Who may read submitted applications (SPEC section 9: leads and admins, all of them);
+# only leads decide them, assign reviewers or chase endorsements.
+APPLICATION_READERS = (Role.LEAD, Role.ADMIN)
+
+
+def can_decide(user: User) -> bool:
+    return user.has_role(Role.LEAD)
+
 
 def is_owner(user: User, application: Application) -> bool:
     return user.is_authenticated and application.applicant_id == user.id

@@ -15,6 +15,7 @@ from flask_login import current_user
 from sqlalchemy.orm import joinedload
 
 from lms.access import require, role_required
+from lms.accounts.fresh import fresh_login_required
 from lms.accounts.models import Role, User
 from lms.assessment import awards, bp, portfolio, storage
 from lms.assessment import permissions as may
@@ -139,6 +140,7 @@ def award_email(award_id: int):
 
 @bp.route("/lead/portfolios/<int:submission_id>/issue", methods=["POST"])
 @role_required(Role.LEAD)
+@fresh_login_required
 def issue_award(submission_id: int):
     submission = db.get_or_404(PortfolioSubmission, submission_id)
     if not EmptyForm().validate_on_submit():
@@ -178,6 +180,7 @@ def lead_award(award_id: int):
 
 @bp.route("/lead/awards/award/<int:award_id>/revoke", methods=["GET", "POST"])
 @role_required(Role.LEAD)
+@fresh_login_required
 def revoke_award(award_id: int):
     award = _award(award_id)
     if award.revoked_at is not None:

@@ -19,6 +19,7 @@ from fpdf.enums import Align, MethodReturnValue, XPos, YPos
 
 from lms.assessment.models import AWARD_TITLE, ISSUER_NAME, Award
 from lms.i18n import LOCALES
+from lms.privacy.names import award_holder_name
 
 FONTS = Path(__file__).parent / "fonts"
 FONT = "DejaVuSans"
@@ -77,7 +78,7 @@ def _new_document(award: Award, language: str) -> FPDF:
     pdf.add_font(FONT, "", FONTS / "DejaVuSans.ttf")
     pdf.add_font(FONT, "B", FONTS / "DejaVuSans-Bold.ttf")
     pdf.set_lang("cy" if language == "cy" else "en-GB")
-    pdf.set_title(_("%(award)s: %(name)s", award=str(AWARD_TITLE), name=award.holder_name))
+    pdf.set_title(_("%(award)s: %(name)s", award=str(AWARD_TITLE), name=award_holder_name(award)))
     pdf.set_author(str(ISSUER_NAME))
     pdf.set_creator(str(ISSUER_NAME))
     pdf.set_subject(_("Award certificate"))
@@ -143,9 +144,10 @@ def _name_size(pdf: FPDF, name: str) -> float:
 
 
 def _draw_body(pdf: FPDF, award: Award) -> None:
+    holder = award_holder_name(award)
     lines = [
         Line(_("This is to certify that"), 16, gap=5),
-        Line(award.holder_name, _name_size(pdf, award.holder_name), "B", gap=5),
+        Line(holder, _name_size(pdf, holder), "B", gap=5),
         Line(_("has been awarded the"), 16, gap=4),
         Line(str(AWARD_TITLE), 22, "B", gap=6),
         Line(_("Intake: %(intake)s", intake=award.intake.name), 13, gap=2),

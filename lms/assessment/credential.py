@@ -33,6 +33,7 @@ from lms.assessment import portfolio
 from lms.assessment.criteria import Requirement, RequirementKind
 from lms.assessment.models import AWARD_TITLE, ISSUER_NAME, Award
 from lms.assessment.outcomes import OUTCOMES
+from lms.privacy.names import award_holder_name
 
 CONTEXT = [
     "https://www.w3.org/ns/credentials/v2",
@@ -189,7 +190,7 @@ def open_badge(award: Award) -> dict[str, Any]:
             "validFrom": iso(award.issued_at),
             "credentialSubject": {
                 "type": ["AchievementSubject"],
-                "name": award.holder_name,
+                "name": award_holder_name(award),
                 "identifier": [
                     {
                         "type": "IdentityObject",

@@ -20,6 +20,7 @@ from lms.assessment.outcomes import OUTCOMES
 from lms.db_types import utcnow
 from lms.extensions import limiter
 from lms.forms import add_error
+from lms.privacy.names import award_holder_name
 
 
 def _failed_lookups() -> str:
@@ -67,7 +68,7 @@ def verify_award(code: str):
     # Only what the page may show is handed to it, so it cannot show anything more.
     page = render_template(
         "assessment/verify_award.html",
-        holder_name=award.holder_name,
+        holder_name=award_holder_name(award),  # "Name withheld" once the holder is erased
         issued_at=award.issued_at,
         status=award.status(now),
         checked_at=now,

@@ -160,11 +160,9 @@ def propose(intake: Intake) -> Proposal:
     try:
         result = pairing.pair(people, rules_for(intake, profiles))
     except pairing.PairingError as exc:
+        # The algorithm's own reason is English and for developers: it stays on the chain.
         raise BuddyError(
-            _(
-                "The rules cannot all be met. Check the must and must-not rules. (%(detail)s)",
-                detail=str(exc),
-            )
+            _("The rules cannot all be met. Check the must and must-not rules.")
         ) from exc
     return Proposal(result, profiles)
 

@@ -11,6 +11,7 @@ from lms.accounts.services import set_language as set_account_language
 from lms.extensions import db
 from lms.main import bp
 from lms.main.navigation import home_sections
+from lms.privacy import retention
 from lms.security import safe_next
 
 
@@ -73,7 +74,7 @@ def healthz():
 
 @bp.route("/privacy")
 def privacy():
-    return render_template("main/privacy.html")
+    return render_template("main/privacy.html", retention=retention.notice())
 
 
 @bp.route("/accessibility")

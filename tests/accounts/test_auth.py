@@ -101,13 +101,15 @@ def test_disabled_account_cannot_sign_in(client, make_user):
     assert response.status_code == 200
 
 
-def test_remember_me_sets_a_lasting_cookie(client, make_user):
+def test_there_is_no_keep_me_signed_in(client, make_user):
+    # A remember cookie would outlive the 12-hour limit on a session.
+    assert "Keep me signed in" not in client.get("/sign-in").get_data(as_text=True)
     user = make_user()
     response = client.post(
         "/sign-in", data={"email": user.email, "password": PASSWORD, "remember": "y"}
     )
-    cookies = response.headers.getlist("Set-Cookie")
-    assert any(c.startswith("remember_token=") and "HttpOnly" in c for c in cookies)
+    assert response.status_code == 302
+    assert not any(c.startswith("remember_token=") for c in response.headers.getlist("Set-Cookie"))
 
 
 def test_without_remember_me_there_is_no_remember_cookie(client, make_user):

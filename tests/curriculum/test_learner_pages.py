@@ -163,14 +163,14 @@ def test_made_up_options_are_refused(db, learner):
 
 
 def test_nobody_else_can_see_someones_answers(db, app, learner, make_user):
-    from tests.conftest import PASSWORD
+    from tests.conftest import sign_in
 
     location = learner.post("/modules/basics/check/answers", data=RIGHT).headers["Location"]
     assert learner.get(location).status_code == 200
     for role in (Role.FACILITATOR, Role.LEAD, Role.SUPERVISOR, Role.ADMIN):
         other = app.test_client()
         person = make_user(role)
-        other.post("/sign-in", data={"email": person.email, "password": PASSWORD})
+        sign_in(other, person)
         assert other.get(location).status_code in (403, 404), role
     refusals = db.session.scalars(
         db.select(AuditEvent).where(AuditEvent.action == "access.refused")

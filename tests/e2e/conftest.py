@@ -10,6 +10,7 @@ Content-Security-Policy does not block, so the policy is tested exactly as it is
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import threading
 from collections.abc import Callable, Iterator
@@ -23,6 +24,7 @@ import pytest
 import lms
 
 if TYPE_CHECKING:
+    from flask import Flask
     from playwright.sync_api import Browser, BrowserContext, Locator, Page, Response
 
 HERE = Path(__file__).resolve().parent
@@ -77,6 +79,10 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             item.add_marker(pytest.mark.browser)
 
 
+# The live server's app, for sign_in's two-factor codes.
+LIVE: dict[str, Flask] = {}
+
+
 @pytest.fixture(scope="session")
 def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The app on a real HTTP server in a thread, on a migrated and seeded database."""
@@ -106,6 +112,7 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
             pass  # errors are still logged; one line per request is only noise here
 
+    LIVE["app"] = app
     server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=QuietHandler)
     thread = threading.Thread(target=server.serve_forever, name="e2e-live-server", daemon=True)
     thread.start()
@@ -177,6 +184,7 @@ class Tab:
     def axe_violations(self) -> list[str]:
         """Each violation as one line: id, impact, help and the first few targets."""
         violations = self.page.evaluate(AXE_RUN, AXE_OPTIONS)
+        record_axe(self.path(), len(violations))
         return [
             f"{v['id']} ({v['impact']}): {v['help']} -> "
             + ", ".join(v["targets"][:4])
@@ -263,13 +271,86 @@ def checked(tab: Tab) -> None:
     tab.assert_no_console_errors()
 
 
+# Every axe-core run in the session, by page: (checks, violations) per path pattern.
+AXE_CHECKS: dict[str, list[int]] = {}
+AXE_REPORT = Path(lms.__file__).resolve().parents[1] / "instance" / "axe-pages.txt"
+
+
+def page_pattern(path: str) -> str:
+    """A path with its query dropped and its ids and tokens replaced: /applications/12 and
+    /applications/13 are one page, /applications/<id>."""
+    parts = urlsplit(path).path.split("/")
+    return "/".join(
+        "<id>" if p.isdigit() else "<token>" if re.fullmatch(r"(?=.*\d)[\w-]{16,}", p) else p
+        for p in parts
+    )
+
+
+def record_axe(path: str, violations: int) -> None:
+    counts = AXE_CHECKS.setdefault(page_pattern(path), [0, 0])
+    counts[0] += 1
+    counts[1] += violations
+
+
+def axe_summary() -> str:
+    checks = sum(c for c, _v in AXE_CHECKS.values())
+    violations = sum(v for _c, v in AXE_CHECKS.values())
+    return (
+        f"axe-core checked {len(AXE_CHECKS)} distinct pages ({checks} checks), "
+        f"{violations} violations"
+    )
+
+
+def pytest_terminal_summary(terminalreporter) -> None:
+    """Say how many pages axe-core checked, and list them in instance/axe-pages.txt."""
+    if not AXE_CHECKS:
+        return
+    summary = axe_summary()
+    terminalreporter.write_sep("-", summary)
+    lines = [f"{path}  ({c} checks, {v} violations)" for path, (c, v) in sorted(AXE_CHECKS.items())]
+    AXE_REPORT.parent.mkdir(exist_ok=True)
+    AXE_REPORT.write_text("\n".join([summary, "", *lines]) + "\n")
+    terminalreporter.write_line(f"pages checked: {AXE_REPORT}")
+
+
 def click_and_load(page: Page, target: Locator) -> None:
     with page.expect_navigation(wait_until="load"):
         target.click()
 
 
+def authenticator_code(email: str) -> str:
+    """The account's current two-factor code, as its authenticator app shows it.
+
+    Journeys sign the same demo account in many times a minute, and a code works once:
+    so, as the root conftest's ``fresh_code`` does, the record of the last code used is
+    cleared first (tests/accounts covers the refusal of a code used twice)."""
+    import pyotp
+
+    from lms.accounts.models import User
+    from lms.accounts.two_factor import record_for
+    from lms.extensions import db
+
+    with LIVE["app"].app_context():
+        user = db.session.scalar(db.select(User).where(User.email == email))
+        record = record_for(user)
+        record.last_used_step = None
+        db.session.commit()
+        code = pyotp.TOTP(record.secret).now()
+        db.session.remove()
+    return code
+
+
+def enter_code(tab: Tab, code: str) -> None:
+    """Give the code on the sign-in code page (whatever the page's language)."""
+    page = tab.page
+    assert tab.path() == "/sign-in/code", f"expected the code page, on {tab.path()}"
+    page.locator("input[name=code]").fill(code)
+    click_and_load(page, page.locator("main button.nhsuk-button[type=submit]"))
+
+
 def sign_in(tab: Tab, email: str, password: str | None = None) -> None:
-    """Sign in through the form (demo password by default) and land on the home page."""
+    """Sign in through the form (demo password by default) and land on the home page,
+    giving a code from the account's authenticator when it has two-factor sign-in."""
     from lms.demo import DEMO_PASSWORD
 
     page = tab.page
@@ -277,4 +358,6 @@ def sign_in(tab: Tab, email: str, password: str | None = None) -> None:
     page.get_by_label("Email address", exact=True).fill(email)
     page.get_by_label("Password", exact=True).fill(password or DEMO_PASSWORD)
     click_and_load(page, page.get_by_role("button", name="Sign in", exact=True))
+    if tab.path() == "/sign-in/code":
+        enter_code(tab, authenticator_code(email))
     assert tab.path() == "/", f"signing in as {email} ended on {tab.path()}"
