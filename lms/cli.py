@@ -81,6 +81,7 @@ def seed_scale_command(factor: float, seed_value: int) -> None:
     click.echo(f"  {'total':<32} {sum(counts.values()):>9,}")
     click.echo(f"Took {elapsed:.1f} seconds.")
     click.echo(f"Password for every scale account: {SCALE_PASSWORD}")
+    click.echo("The admin, leads and supervisors need a code: `flask totp-code EMAIL` prints one.")
     for role, email in EXAMPLE_ACCOUNTS.items():
         click.echo(f"  {role:<12} {email}")
 

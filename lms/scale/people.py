@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from lms.accounts.models import Organisation, Region, Role, Sector, User, UserRole
+from lms.accounts.two_factor import TwoFactor
 from lms.applications.models import DeliveryMode, Intake
 from lms.scale.bulk import Context, at, days
 
@@ -122,6 +123,11 @@ def build_organisations(ctx: Context) -> None:
     ctx.shared["organisations"] = organisations
 
 
+# The scale admin, leads and supervisors have two-factor on (their roles need it), all
+# with this published secret: `flask totp-code EMAIL` prints a code.
+SCALE_TOTP_SECRET = "SCALEALSFACILITATORPROGRAMME2345"  # noqa: S105 - published, scale data only
+
+
 def build_staff(ctx: Context) -> None:
     """The admin, leads, supervisors and reviewers."""
     joined = ctx.now - days(2_400)
@@ -138,6 +144,16 @@ def build_staff(ctx: Context) -> None:
             add_user(ctx, pattern.format(n=n), (role,), ctx.rng.choice(orgs), joined)
             for n in range(1, count + 1)
         ]
+        if role is not Role.REVIEWER:
+            for user_id in staff[key]:
+                ctx.add(
+                    TwoFactor,
+                    user_id=user_id,
+                    secret=SCALE_TOTP_SECRET,
+                    created_at=joined,
+                    confirmed_at=joined,
+                    last_used_step=None,
+                )
     ctx.shared["staff"] = staff
 
 
