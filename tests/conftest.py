@@ -11,12 +11,14 @@ from __future__ import annotations
 import contextvars
 import os
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 
 import pytest
 from flask import Flask, has_app_context
 from flask.testing import FlaskClient
 from sqlalchemy import event
+from sqlalchemy.engine import Connection
 
 from config import TestingConfig
 from lms import create_app
@@ -112,12 +114,13 @@ def app(database_url) -> Iterator[Flask]:
         _db.engine.dispose()
 
 
-@pytest.fixture
-def db(app: Flask) -> Iterator:
-    """A database session whose work is rolled back after each test.
+@contextmanager
+def rolled_back(app: Flask) -> Iterator[Connection]:
+    """Everything inside happens in one outer transaction that is rolled back at the end.
 
-    Requests in the test still "commit": each commit only releases a savepoint inside
-    one outer transaction that the fixture rolls back.
+    Requests still "commit": each commit only releases a savepoint inside the outer
+    transaction. Yields the connection, so a caller can take a savepoint of its own.
+    The ``db`` fixture uses it per test; module-scoped worlds of demo data use it once.
     """
     with app.app_context():
         engine = _db.engine
@@ -127,11 +130,11 @@ def db(app: Flask) -> Iterator:
         factory = _db.session.session_factory
         factory.configure(join_transaction_mode="create_savepoint")
         # Flask-SQLAlchemy picks the bind from db.engines, so point the default at the
-        # test's connection for the length of the test.
+        # connection for as long as this lasts.
         engines = _db.engines
         engines[None] = connection
         try:
-            yield _db
+            yield connection
         finally:
             _db.session.remove()
             engines[None] = engine
@@ -139,6 +142,13 @@ def db(app: Flask) -> Iterator:
                 outer.rollback()
             connection.close()
     limiter.reset()
+
+
+@pytest.fixture
+def db(app: Flask) -> Iterator:
+    """A database session whose work is rolled back after each test."""
+    with rolled_back(app):
+        yield _db
 
 
 @pytest.fixture

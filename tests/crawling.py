@@ -244,38 +244,27 @@ def crawl(
 
 
 def sign_in(client: FlaskClient, email: str, password: str) -> FlaskClient:
-    """Sign ``client`` in as a demo account, giving the two-factor code when asked for
-    one (``enable_two_factor`` set it up). The rate limits do not count test sign-ins."""
+    """Sign ``client`` in as a demo account the real way (the root conftest's sign-in,
+    code and all). The rate limits do not count test sign-ins."""
+    from lms.accounts.models import User
+    from tests.conftest import sign_in as root_sign_in
+
     limiter.reset()
-    response = client.post("/sign-in", data={"email": email, "password": password})
-    assert response.status_code == 302, response.get_data(as_text=True)[:500]
-    if urlsplit(response.location).path == "/sign-in/code":
-        import pyotp
-
-        from lms.accounts.models import User
-        from lms.accounts.two_factor import record_for
-
-        user = _db.session.scalar(_db.select(User).where(User.email == email))
-        code = pyotp.TOTP(record_for(user).secret).now()
-        response = client.post("/sign-in/code", data={"code": code})
-        assert response.status_code == 302, response.get_data(as_text=True)[:500]
+    root_sign_in(client, _db.session.scalar(_db.select(User).where(User.email == email)), password)
     return client
 
 
 def enable_two_factor() -> None:
-    """Two-factor sign-in turned on for every account whose role needs it."""
+    """Two-factor sign-in turned on for every account whose role needs it and has none
+    (the demo's staff have one; people a test adds may not)."""
     import pyotp
 
+    from lms.accounts import two_factor
     from lms.accounts.models import User
-    from lms.accounts.two_factor import TwoFactor, is_enabled, is_required
-    from lms.db_types import utcnow
 
     for user in _db.session.scalars(_db.select(User)):
-        if is_required(user) and not is_enabled(user):
-            _db.session.add(
-                TwoFactor(user_id=user.id, secret=pyotp.random_base32(), confirmed_at=utcnow())
-            )
-    _db.session.flush()
+        if two_factor.is_required(user) and not two_factor.is_enabled(user):
+            two_factor.enable_with_secret(user, pyotp.random_base32())
 
 
 @contextmanager
@@ -284,26 +273,12 @@ def demo_world(app: Flask, seed: Callable[[], None] | None = None) -> Iterator:
     the end; requests "commit" by releasing savepoints inside it, as the ``db`` fixture
     does. Yields the connection, so a test can take a savepoint of its own."""
     from lms.demo import seed_demo
+    from tests.conftest import rolled_back
 
-    with app.app_context():
-        engine = _db.engine
-        connection = engine.connect()
-        outer = connection.begin()
-        _db.session.remove()
-        _db.session.session_factory.configure(join_transaction_mode="create_savepoint")
-        engines = _db.engines
-        engines[None] = connection
-        try:
-            seed_demo()
-            enable_two_factor()
-            if seed is not None:
-                seed()
-            _db.session.commit()
-            yield connection
-        finally:
-            _db.session.remove()
-            engines[None] = engine
-            if outer.is_active:
-                outer.rollback()
-            connection.close()
-            limiter.reset()
+    with rolled_back(app) as connection:
+        seed_demo()
+        enable_two_factor()
+        if seed is not None:
+            seed()
+        _db.session.commit()
+        yield connection

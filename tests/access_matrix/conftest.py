@@ -99,7 +99,9 @@ from flask.testing import FlaskClient
 from lms.accounts.models import Role, User
 from lms.audit import AuditEvent
 from lms.extensions import db as _db
-from lms.extensions import limiter
+from tests.conftest import rolled_back
+from tests.conftest import sign_in as root_sign_in
+from tests.crawling import enable_two_factor
 
 
 class Outcome(enum.Enum):
@@ -340,22 +342,6 @@ def _user(email: str) -> User:
     return user
 
 
-def _two_factor_for_staff(actors: Iterable[Actor]) -> None:
-    """Actors whose role needs two-factor sign-in and who have no authenticator (people an
-    ``extend_world`` adds; the demo's staff have one) get one, so they sign in fully
-    rather than being sent to set one up."""
-    import pyotp
-
-    from lms.accounts import two_factor
-
-    for actor in actors:
-        if actor.email is None:
-            continue
-        user = _user(actor.email)
-        if two_factor.is_required(user) and not two_factor.is_enabled(user):
-            two_factor.enable_with_secret(user, pyotp.random_base32())
-
-
 def _build(w: World) -> None:
     """The demo data, plus the few relationships the demo lacks."""
     from lms.applications import endorsement, review
@@ -471,15 +457,9 @@ AUTH_PATHS = ("/sign-in", "/account/two-factor", "/account/confirm-identity")
 
 
 def sign_in(client: FlaskClient, user: User, password: str) -> None:
-    """The real sign-in, as the root conftest's ``login`` fixture does it: the password,
-    then the authenticator code for people who have two-factor sign-in."""
-    from tests.conftest import fresh_code
-
-    response = client.post("/sign-in", data={"email": user.email, "password": password})
-    assert response.status_code == 302, response.get_data(as_text=True)[:2000]
-    if response.location.endswith("/sign-in/code"):
-        response = client.post("/sign-in/code", data={"code": fresh_code(user)})
-        assert response.status_code == 302, response.get_data(as_text=True)[:2000]
+    """The real sign-in (the root conftest's: the password, then the authenticator code
+    for people who have two-factor), which must end fully signed in."""
+    response = root_sign_in(client, user, password)
     assert not urlsplit(response.location).path.startswith(AUTH_PATHS), (
         f"{user.email} was not signed in: sent to {response.location}"
     )
@@ -491,14 +471,7 @@ def world(app: Flask, request: pytest.FixtureRequest) -> Iterator[World]:
     from lms.demo import DEMO_PASSWORD
 
     actors: dict[str, Actor] = getattr(request.module, "ACTORS", ACTORS)
-    with app.app_context():
-        engine = _db.engine
-        connection = engine.connect()
-        outer = connection.begin()
-        _db.session.remove()
-        _db.session.session_factory.configure(join_transaction_mode="create_savepoint")
-        engines = _db.engines
-        engines[None] = connection
+    with rolled_back(app) as connection:
         try:
             w = World(app, connection, actors)
             # The world's jobs (emails, certificates, ...) run as it is built, as they do
@@ -511,7 +484,7 @@ def world(app: Flask, request: pytest.FixtureRequest) -> Iterator[World]:
                     extend = getattr(request.module, "extend_world", None)
                     if extend is not None:
                         extend(w)
-                    _two_factor_for_staff(actors.values())
+                    enable_two_factor()
                     _db.session.commit()
             finally:
                 app.config["REDIS_URL"] = redis_url
@@ -529,12 +502,6 @@ def world(app: Flask, request: pytest.FixtureRequest) -> Iterator[World]:
             _db.session.remove()
             yield w
         finally:
-            _db.session.remove()
-            engines[None] = engine
-            if outer.is_active:
-                outer.rollback()
-            connection.close()
-            limiter.reset()
             if app.config.get("REDIS_URL"):
                 from lms.jobs import queue
 
