@@ -20,6 +20,7 @@ from lms.accounts.forms import (
     ResetRequestForm,
     SignInForm,
 )
+from lms.accounts.limits import failures_limited
 from lms.extensions import limiter
 from lms.forms import add_error
 from lms.security import safe_next
@@ -31,25 +32,9 @@ def _account_key() -> str:
     return "account:" + (email or request.remote_addr or "unknown")
 
 
-def _failed(response) -> bool:
-    # A successful sign-in redirects; anything else (a re-shown form) counts as a failure.
-    return response.status_code != 302
-
-
 @bp.route("/sign-in", methods=["GET", "POST"])
-@limiter.limit(
-    lambda: current_app.config["LOGIN_LIMIT_ACCOUNT"],
-    key_func=_account_key,
-    methods=["POST"],
-    deduct_when=_failed,
-    scope="sign-in-account",
-)
-@limiter.limit(
-    lambda: current_app.config["LOGIN_LIMIT_ADDRESS"],
-    methods=["POST"],
-    deduct_when=_failed,
-    scope="sign-in-address",
-)
+@failures_limited("LOGIN_LIMIT_ACCOUNT", "sign-in-account", key_func=_account_key)
+@failures_limited("LOGIN_LIMIT_ADDRESS", "sign-in-address")
 def sign_in():
     next_url = safe_next(request.values.get("next"), url_for("main.home"))
     if current_user.is_authenticated:
@@ -96,13 +81,7 @@ def _identity_key() -> str:
 
 @bp.route("/account/confirm-identity", methods=["GET", "POST"])
 @login_required
-@limiter.limit(
-    lambda: current_app.config["LOGIN_LIMIT_ACCOUNT"],
-    key_func=_identity_key,
-    methods=["POST"],
-    deduct_when=_failed,
-    scope="confirm-identity",
-)
+@failures_limited("LOGIN_LIMIT_ACCOUNT", "confirm-identity", key_func=_identity_key)
 def confirm_identity():
     """Type the password (and a code) again before a sensitive action."""
     next_url = safe_next(request.values.get("next"), url_for("main.home"))

@@ -5,15 +5,16 @@ from __future__ import annotations
 
 import time
 
-from flask import current_app, flash, redirect, render_template, request, session, url_for
+from flask import flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from lms.accounts import bp, sessions, two_factor
 from lms.accounts.forms import SignInCodeForm, TwoFactorSetupForm
 from lms.accounts.fresh import fresh_login_required
+from lms.accounts.limits import failures_limited
 from lms.accounts.models import User
-from lms.extensions import db, limiter
+from lms.extensions import db
 from lms.forms import add_error
 from lms.security import safe_next
 
@@ -62,18 +63,8 @@ def _code_key() -> str:
     return "code:" + str(session.get("2fa_user") or request.remote_addr or "unknown")
 
 
-def _failed(response) -> bool:
-    return response.status_code != 302
-
-
 @bp.route("/sign-in/code", methods=["GET", "POST"])
-@limiter.limit(
-    lambda: current_app.config["TWO_FACTOR_LIMIT"],
-    key_func=_code_key,
-    methods=["POST"],
-    deduct_when=_failed,
-    scope="sign-in-code",
-)
+@failures_limited("TWO_FACTOR_LIMIT", "sign-in-code", key_func=_code_key)
 def sign_in_code():
     if current_user.is_authenticated:
         return redirect(url_for("main.home"))

@@ -151,7 +151,7 @@ def _identity(person: User) -> Identity:
     return identity
 
 
-def _run(statement) -> int:
+def run(statement) -> int:
     # "fetch": the session forgets deleted rows and reloads changed ones, so nothing it
     # already holds goes stale (or clashes with a new row given a deleted row's id).
     return db.session.execute(statement.execution_options(synchronize_session="fetch")).rowcount
@@ -167,8 +167,8 @@ def _delete_sign_in(person: User, identity: Identity) -> dict[str, int]:
 
     counts = {}
     for model in (TwoFactor, RecoveryCode, PasswordResetToken, Notification):
-        counts[model.__tablename__] = _run(sa.delete(model).where(model.user_id == person.id))
-    counts["email_message"] = _run(
+        counts[model.__tablename__] = run(sa.delete(model).where(model.user_id == person.id))
+    counts["email_message"] = run(
         sa.delete(EmailMessage).where(sa.func.lower(EmailMessage.recipient).in_(identity.emails))
     )
     return counts
@@ -194,7 +194,7 @@ def _erase_applications(person: User) -> dict[str, int]:
         )
     )
     return {
-        "application": _run(
+        "application": run(
             sa.update(Application)
             .where(Application.applicant_id == person.id)
             .values(
@@ -206,23 +206,23 @@ def _erase_applications(person: User) -> dict[str, int]:
                 }
             )
         ),
-        "application_event": _run(
+        "application_event": run(
             sa.update(ApplicationEvent)
             .where(ApplicationEvent.application_id.in_(theirs))
             .values(note=_blank(ApplicationEvent.note))
         ),
-        "endorsement_request": _run(
+        "endorsement_request": run(
             sa.update(EndorsementRequest)
             .where(EndorsementRequest.application_id.in_(theirs))
             .values(manager_email=REMOVED_EMAIL, comment=_blank(EndorsementRequest.comment))
         ),
-        "review_assignment": _run(
+        "review_assignment": run(
             sa.update(ReviewAssignment)
             .where(ReviewAssignment.application_id.in_(theirs))
             .values(comment=_blank(ReviewAssignment.comment))
         ),
         # Unlinked, the answers can still be counted but never traced back.
-        "equality_response": _run(
+        "equality_response": run(
             sa.update(EqualityResponse)
             .where(EqualityResponse.user_id == person.id)
             .values(user_id=None)
@@ -286,11 +286,11 @@ def _erase_text(person: User) -> dict[str, int]:
         ),
     ]
     counts = {
-        model.__tablename__: _run(sa.update(model).where(where).values(values))
+        model.__tablename__: run(sa.update(model).where(where).values(values))
         for model, where, values in updates
     }
     # Nobody but their author may read private notes, so nobody needs them now.
-    counts["supervision_private_note"] = _run(
+    counts["supervision_private_note"] = run(
         sa.delete(PrivateNote).where(PrivateNote.author_id == pid)
     )
     return counts
@@ -307,7 +307,7 @@ def _erase_portfolio(person: User) -> dict[str, int]:
         )
     )
     delete_after_commit(name for _id, name in uploads)
-    _run(
+    run(
         sa.delete(ShowcaseItem).where(
             ShowcaseItem.user_id == person.id,
             ShowcaseItem.source == UPLOADS,
@@ -315,7 +315,7 @@ def _erase_portfolio(person: User) -> dict[str, int]:
         )
     )
     counts = {
-        "evidence_upload": _run(
+        "evidence_upload": run(
             sa.delete(EvidenceUpload).where(EvidenceUpload.owner_id == person.id)
         )
     }

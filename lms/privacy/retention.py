@@ -40,7 +40,7 @@ from lms.db_types import utcnow
 from lms.extensions import db
 from lms.jobs import JobFailure
 from lms.notifications.models import EmailMessage, EmailStatus, Notification
-from lms.privacy.erasure import REMOVED_EMAIL
+from lms.privacy.erasure import REMOVED_EMAIL, run
 from lms.reports.models import ACTIVE, ReportRun
 
 # The application's personal text: removed, so only what reports count remains.
@@ -61,19 +61,14 @@ APPLICATION_TEXT = (
 )
 
 
-def _run(statement) -> int:
-    # The session forgets what was removed, so a new row reusing an id is not confused.
-    return db.session.execute(statement.execution_options(synchronize_session="fetch")).rowcount
-
-
 def _notifications(cutoff: datetime) -> int:
     """Notifications read before the cut-off (unread ones wait to be read)."""
-    return _run(sa.delete(Notification).where(Notification.read_at < cutoff))
+    return run(sa.delete(Notification).where(Notification.read_at < cutoff))
 
 
 def _emails(cutoff: datetime) -> int:
     """Emails made before the cut-off that have left the queue (sent, or in the outbox)."""
-    return _run(
+    return run(
         sa.delete(EmailMessage).where(
             EmailMessage.created_at < cutoff, EmailMessage.status != EmailStatus.QUEUED
         )
@@ -82,7 +77,7 @@ def _emails(cutoff: datetime) -> int:
 
 def _reset_tokens(cutoff: datetime) -> int:
     """Reset and invitation links used, or expired, before the cut-off."""
-    return _run(
+    return run(
         sa.delete(PasswordResetToken).where(
             (PasswordResetToken.used_at < cutoff) | (PasswordResetToken.expires_at < cutoff)
         )
@@ -95,7 +90,7 @@ def _sessions(cutoff: datetime) -> int:
     from lms.accounts.sessions import UserSession
 
     max_age = timedelta(hours=current_app.config["SESSION_MAX_HOURS"])
-    return _run(
+    return run(
         sa.delete(UserSession).where(
             (UserSession.ended_at < cutoff) | (UserSession.created_at < cutoff - max_age)
         )
@@ -103,12 +98,12 @@ def _sessions(cutoff: datetime) -> int:
 
 
 def _failed_jobs(cutoff: datetime) -> int:
-    return _run(sa.delete(JobFailure).where(JobFailure.failed_at < cutoff))
+    return run(sa.delete(JobFailure).where(JobFailure.failed_at < cutoff))
 
 
 def _report_runs(cutoff: datetime) -> int:
     """Background reports that finished (ready or failed) before the cut-off."""
-    return _run(
+    return run(
         sa.delete(ReportRun).where(ReportRun.finished_at < cutoff, ReportRun.status.not_in(ACTIVE))
     )
 
@@ -129,22 +124,22 @@ def _applications(cutoff: datetime) -> int:
     )
     if not ids:
         return 0
-    _run(
+    run(
         sa.update(ApplicationEvent)
         .where(ApplicationEvent.application_id.in_(ids))
         .values(note=None)
     )
-    _run(
+    run(
         sa.update(EndorsementRequest)
         .where(EndorsementRequest.application_id.in_(ids))
         .values(manager_email=REMOVED_EMAIL, comment=None)
     )
-    _run(
+    run(
         sa.update(ReviewAssignment)
         .where(ReviewAssignment.application_id.in_(ids))
         .values(comment=None)
     )
-    return _run(
+    return run(
         sa.update(Application)
         .where(Application.id.in_(ids))
         .values(dict.fromkeys(APPLICATION_TEXT))
@@ -153,7 +148,7 @@ def _applications(cutoff: datetime) -> int:
 
 def _audit_log(cutoff: datetime) -> int:
     # A bulk statement: the append-only guard is a per-row ORM event, which it skips.
-    return _run(sa.delete(AuditEvent).where(AuditEvent.at < cutoff))
+    return run(sa.delete(AuditEvent).where(AuditEvent.at < cutoff))
 
 
 # Every record type, with the function that removes its records older than a cut-off.
